@@ -1,0 +1,108 @@
+"""A layer of neurons that share their inputs and their activation.
+
+>>> hidden = NeuronLayer(2, 2, weights=[0.15, 0.2, 0.25, 0.3], bias=0.35)
+>>> [round(out, 9) for out in hidden.feed_forward([0.05, 0.1])]   # out_h1, out_h2
+[0.593269992, 0.596884378]
+"""
+
+from .activations import get_activation
+from .neuron import Neuron
+from .validation import check_biases, check_positive_int, check_vector
+from .vector import dot
+
+
+class NeuronLayer:
+    """``num_neurons`` neurons, each with ``num_inputs`` weights.
+
+    ``weights`` is a flat list, neuron by neuron, each neuron's weights in
+    input order (w1, w2 feed h1; w3, w4 feed h2), or None to draw them from
+    ``rng`` (uniform, centred on zero, scaled by fan-in).  ``bias`` is one
+    number for every neuron or a list with one per neuron.
+    """
+
+    def __init__(self, num_neurons, num_inputs, weights=None, bias=0.0,
+                 activation="sigmoid", rng=None, name="layer"):
+        check_positive_int(num_neurons, name + ".num_neurons")
+        check_positive_int(num_inputs, name + ".num_inputs")
+        activation = get_activation(activation, name + ".activation")
+        count = num_neurons * num_inputs
+        if weights is None:
+            if rng is None:
+                raise ValueError("%s: expected weights or an rng to draw them from" % name)
+            limit = activation.weight_limit(num_inputs)
+            weights = [rng.uniform(-limit, limit) for _ in range(count)]
+        else:
+            weights = check_vector(weights, name + ".weights", count)
+        biases = check_biases(bias, num_neurons, name + ".bias")
+        self.activation = activation
+        self.neurons = [
+            Neuron(weights[k * num_inputs:(k + 1) * num_inputs], biases[k], activation)
+            for k in range(num_neurons)
+        ]
+
+    @property
+    def num_inputs(self):
+        return len(self.neurons[0].weights)
+
+    def __len__(self):
+        return len(self.neurons)
+
+    # -- forward -------------------------------------------------------------
+
+    def feed_forward(self, inputs):
+        """Every neuron's output for these inputs (a list of floats, trusted)."""
+        if self.activation.elementwise:
+            return [neuron.feed_forward(inputs) for neuron in self.neurons]
+        # Softmax and the like: each output depends on the whole layer.
+        nets = []
+        for neuron in self.neurons:
+            neuron.inputs = inputs
+            neuron.net_input = net = dot(neuron.weights, inputs) + neuron.bias
+            nets.append(net)
+        outputs = self.activation.outputs(nets)
+        for neuron, out in zip(self.neurons, outputs):
+            neuron.output = out
+        return outputs
+
+    def get_outputs(self):
+        return [neuron.output for neuron in self.neurons]
+
+    # -- backward ------------------------------------------------------------
+
+    def backward(self, pd_error_wrt_outputs, deltas=None):
+        """Set every neuron's ∂E/∂out and δ; return the deltas.
+
+        ``deltas`` may be given when they are known directly (a cost whose
+        output delta has a closed form); otherwise δ = ∂E/∂out × ∂out/∂net.
+        """
+        neurons = self.neurons
+        if deltas is None:
+            if self.activation.elementwise:
+                return [neuron.backward(pd) for neuron, pd in zip(neurons, pd_error_wrt_outputs)]
+            deltas = self.activation.deltas([n.net_input for n in neurons],
+                                            [n.output for n in neurons],
+                                            pd_error_wrt_outputs)
+        for neuron, pd, delta in zip(neurons, pd_error_wrt_outputs, deltas):
+            neuron.pd_error_wrt_output = pd
+            neuron.delta = delta
+        return deltas
+
+    def pd_error_wrt_inputs(self):
+        """∂E/∂input_i = Σ_neurons δ·w_i: what the layer below needs (BP2).
+
+        For h1 below o1 and o2: ∂E/∂out_h1 = δ_o1·w5 + δ_o2·w7.
+        """
+        deltas = [neuron.delta for neuron in self.neurons]
+        columns = zip(*[neuron.weights for neuron in self.neurons])
+        return [dot(deltas, column) for column in columns]
+
+    # -- learning ------------------------------------------------------------
+
+    def update(self, learning_rate, train_biases=True):
+        """One gradient-descent step for every neuron."""
+        for neuron in self.neurons:
+            neuron.update(learning_rate, train_biases)
+
+    def __repr__(self):
+        return "<NeuronLayer %d neurons × %d inputs, %s>" % (
+            len(self.neurons), self.num_inputs, self.activation.name)

@@ -1,0 +1,134 @@
+"""Checks at the door: every public entry point validates here, then trusts its data.
+
+A bad value raises ``ValueError`` and a value of the wrong type raises
+``TypeError``; each message names the argument, says what was expected and
+shows what was given, e.g. ``inputs[1]: expected a finite number, got nan``.
+Nothing is changed before the check passes, so a rejected call leaves the
+network exactly as it was.
+
+>>> check_vector([0.05, 0.1], "inputs", 2)
+[0.05, 0.1]
+>>> check_vector([0.05], "inputs", 2)
+Traceback (most recent call last):
+  ...
+ValueError: inputs: expected 2 numbers, got 1
+"""
+
+import math
+
+_NUMBER_TYPES = (int, float)
+_SIMPLE_TYPES = {int, float}
+
+
+def describe(value):
+    """A short, readable account of a value for an error message."""
+    text = repr(value)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    kind = type(value).__name__
+    if kind in ("int", "float"):
+        return text
+    return "%s (%s)" % (text, kind)
+
+
+def _as_float(value, name):
+    """One value → float, or TypeError/ValueError naming it."""
+    if isinstance(value, bool) or not isinstance(value, _NUMBER_TYPES):
+        # Accept other real-number types (Fraction, numpy scalars) but not
+        # strings, bytes, bools or containers.
+        if isinstance(value, (bool, str, bytes)) or not hasattr(value, "__float__"):
+            raise TypeError("%s: expected a number, got %s" % (name, describe(value)))
+        if hasattr(value, "imag") and value.imag:
+            raise TypeError("%s: expected a real number, got %s" % (name, describe(value)))
+    try:
+        result = float(value)
+    except OverflowError:
+        raise ValueError("%s: expected a finite number, got %s" % (name, describe(value)))
+    if not math.isfinite(result):
+        raise ValueError("%s: expected a finite number, got %s" % (name, describe(value)))
+    return result
+
+
+def check_number(value, name, minimum=None, positive=False):
+    """A finite number as float; optionally ``> 0`` or ``>= minimum``."""
+    result = _as_float(value, name)
+    if positive and not result > 0:
+        raise ValueError("%s: expected a number > 0, got %s" % (name, describe(value)))
+    if minimum is not None and result < minimum:
+        raise ValueError("%s: expected a number >= %s, got %s" % (name, minimum, describe(value)))
+    return result
+
+
+def check_vector(values, name, length=None):
+    """A sequence of finite numbers → a new list of floats.
+
+    The common case (a list of plain floats and ints) is checked with C-speed
+    builtins; only a failing list is walked item by item to find the culprit.
+    """
+    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__len__") \
+            or not hasattr(values, "__iter__"):
+        raise TypeError("%s: expected a list of numbers, got %s" % (name, describe(values)))
+    if length is not None and len(values) != length:
+        raise ValueError("%s: expected %d number%s, got %d"
+                         % (name, length, "" if length == 1 else "s", len(values)))
+    if len(values) == 0:
+        raise ValueError("%s: expected at least one number, got an empty sequence" % name)
+    if set(map(type, values)) <= _SIMPLE_TYPES:
+        try:
+            result = list(map(float, values))
+        except OverflowError:  # an int beyond float range: the slow path names it
+            result = None
+        if result is not None:
+            total = sum(result)
+            if total - total == 0:  # no inf or nan anywhere (inf - inf and nan - nan are nan)
+                return result
+    return [_as_float(value, "%s[%d]" % (name, index)) for index, value in enumerate(values)]
+
+
+def check_biases(bias, count, name):
+    """A layer's biases: None (all 0), one number for all, or a list of ``count``."""
+    if bias is None:
+        return [0.0] * count
+    if isinstance(bias, (list, tuple)):
+        return check_vector(bias, name, count)
+    if hasattr(bias, "__iter__") and not isinstance(bias, (str, bytes)):
+        raise TypeError("%s: expected a number or a list of numbers, got %s"
+                        % (name, describe(bias)))
+    return [check_number(bias, name)] * count
+
+
+def check_positive_int(value, name):
+    """A whole number >= 1 (layer sizes, epochs, batch sizes)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("%s: expected a whole number >= 1, got %s" % (name, describe(value)))
+    if value < 1:
+        raise ValueError("%s: expected a whole number >= 1, got %s" % (name, describe(value)))
+    return value
+
+
+def check_seed(seed, name="seed"):
+    """None or a whole number."""
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise TypeError("%s: expected a whole number or None, got %s" % (name, describe(seed)))
+    return seed
+
+
+def check_samples(samples, num_inputs, num_outputs, name="training_sets"):
+    """A sequence of ``(inputs, targets)`` pairs → a list of (list, list) of floats."""
+    if isinstance(samples, (str, bytes, dict)) or not hasattr(samples, "__iter__"):
+        raise TypeError("%s: expected a list of (inputs, targets) pairs, got %s"
+                        % (name, describe(samples)))
+    checked = []
+    for index, sample in enumerate(samples):
+        where = "%s[%d]" % (name, index)
+        if isinstance(sample, (str, bytes, dict)) or not hasattr(sample, "__len__"):
+            raise TypeError("%s: expected an (inputs, targets) pair, got %s" % (where, describe(sample)))
+        if len(sample) != 2:
+            raise ValueError("%s: expected an (inputs, targets) pair, got %d items"
+                             % (where, len(sample)))
+        inputs, targets = sample
+        checked.append((check_vector(inputs, where + ".inputs", num_inputs),
+                        check_vector(targets, where + ".targets", num_outputs)))
+    if not checked:
+        raise ValueError("%s: expected at least one (inputs, targets) pair, got none" % name)
+    return checked

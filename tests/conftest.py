@@ -1,0 +1,28 @@
+"""Shared helpers for the tests: the worked example and a network snapshot."""
+
+import pytest
+
+from neuronsim import NeuralNetwork
+
+# The worked example (copied here: the project never reads the documents it came from).
+INPUTS = [0.05, 0.1]
+TARGETS = [0.01, 0.99]
+
+
+def worked_example(**options):
+    """The 2-2-2 sigmoid network of the worked example, biases fixed."""
+    options.setdefault("train_biases", False)
+    return NeuralNetwork(2, 2, 2,
+                         hidden_layer_weights=[0.15, 0.2, 0.25, 0.3], hidden_layer_bias=0.35,
+                         output_layer_weights=[0.4, 0.45, 0.5, 0.55], output_layer_bias=0.6,
+                         **options)
+
+
+def snapshot(net):
+    """Every weight and bias of a network, for 'nothing changed' checks."""
+    return [[(list(n.weights), n.bias) for n in layer.neurons] for layer in net.layers]
+
+
+@pytest.fixture
+def example():
+    return worked_example()

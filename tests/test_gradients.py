@@ -1,0 +1,121 @@
+"""Every partial derivative agrees with a central finite difference of E.
+
+For random architectures (1–3 hidden layers of width 1–6), weights, inputs,
+targets, every activation and both costs, ∂E/∂w and ∂E/∂b from backprop are
+compared with (E(w + h) − E(w − h)) / 2h, where E is the network's own
+``calculate_total_error``.
+"""
+
+import math
+
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from neuronsim import NeuralNetwork
+
+HIDDEN_ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "linear"]
+STEP = 1e-6
+
+values = st.floats(min_value=-2.0, max_value=2.0, allow_nan=False, allow_subnormal=False)
+unit = st.floats(min_value=0.0, max_value=1.0, allow_nan=False, allow_subnormal=False)
+
+
+@st.composite
+def networks(draw):
+    num_inputs = draw(st.integers(1, 4))
+    hidden = draw(st.lists(st.integers(1, 6), min_size=1, max_size=3))
+    num_outputs = draw(st.integers(1, 4))
+    activation = draw(st.sampled_from(HIDDEN_ACTIVATIONS))
+    cost = draw(st.sampled_from(["squared_error", "cross_entropy"]))
+    if cost == "cross_entropy":
+        output_activation = draw(st.sampled_from(["sigmoid", "softmax"]))
+        targets = draw(st.lists(unit, min_size=num_outputs, max_size=num_outputs))
+    else:
+        output_activation = draw(st.sampled_from(HIDDEN_ACTIVATIONS + ["softmax"]))
+        targets = draw(st.lists(values, min_size=num_outputs, max_size=num_outputs))
+    sizes = [num_inputs] + hidden
+    hidden_weights = draw(st.lists(values, min_size=sum(a * b for a, b in zip(sizes, sizes[1:])),
+                                   max_size=sum(a * b for a, b in zip(sizes, sizes[1:]))))
+    output_weights = draw(st.lists(values, min_size=hidden[-1] * num_outputs,
+                                   max_size=hidden[-1] * num_outputs))
+    hidden_bias = draw(st.lists(values, min_size=sum(hidden), max_size=sum(hidden)))
+    output_bias = draw(st.lists(values, min_size=num_outputs, max_size=num_outputs))
+    inputs = draw(st.lists(values, min_size=num_inputs, max_size=num_inputs))
+    net = NeuralNetwork(num_inputs, hidden, num_outputs, hidden_weights, hidden_bias,
+                        output_weights, output_bias, activation=activation,
+                        output_activation=output_activation, cost=cost)
+    return net, inputs, targets
+
+
+def error_of(net, inputs, targets):
+    return net.calculate_total_error([(inputs, targets)])
+
+
+def near_a_kink(net, inputs):
+    """True if a ReLU-family net input is so close to 0 that a step of h crosses it."""
+    net.feed_forward(inputs)
+    for layer in net.layers:
+        if layer.activation.name in ("relu", "leaky_relu"):
+            if any(abs(n.net_input) < 1e-4 for n in layer.neurons):
+                return True
+    return False
+
+
+def finite_difference(net, inputs, targets, get, put):
+    original = get()
+    put(original + STEP)
+    above = error_of(net, inputs, targets)
+    put(original - STEP)
+    below = error_of(net, inputs, targets)
+    put(original)
+    return (above - below) / (2 * STEP)
+
+
+def assert_close(analytic, numeric, what):
+    assert math.isclose(analytic, numeric, rel_tol=1e-4, abs_tol=1e-6), \
+        "%s: backprop %r, finite difference %r" % (what, analytic, numeric)
+
+
+@settings(max_examples=300, deadline=None)
+@given(networks())
+def test_every_gradient_matches_a_finite_difference(case):
+    net, inputs, targets = case
+    assume(not near_a_kink(net, inputs))
+    net.backprop(inputs, targets)
+    gradients = [[(list(n.weight_gradients), n.bias_gradient) for n in layer.neurons]
+                 for layer in net.layers]
+    for l, layer in enumerate(net.layers):
+        for k, neuron in enumerate(layer.neurons):
+            weight_gradients, bias_gradient = gradients[l][k]
+            for i in range(len(neuron.weights)):
+                def get(neuron=neuron, i=i):
+                    return neuron.weights[i]
+
+                def put(value, neuron=neuron, i=i):
+                    neuron.weights[i] = value
+                numeric = finite_difference(net, inputs, targets, get, put)
+                assert_close(weight_gradients[i], numeric, "layer %d neuron %d w%d" % (l, k, i))
+
+            def get_bias(neuron=neuron):
+                return neuron.bias
+
+            def put_bias(value, neuron=neuron):
+                neuron.bias = value
+            numeric = finite_difference(net, inputs, targets, get_bias, put_bias)
+            assert_close(bias_gradient, numeric, "layer %d neuron %d bias" % (l, k))
+
+
+@settings(max_examples=100, deadline=None)
+@given(networks())
+def test_backprop_leaves_weights_and_train_steps_by_the_gradient(case):
+    net, inputs, targets = case
+    before = [[(list(n.weights), n.bias) for n in layer.neurons] for layer in net.layers]
+    error = net.backprop(inputs, targets)
+    assert [[(list(n.weights), n.bias) for n in layer.neurons] for layer in net.layers] == before
+    assert error == net.train(inputs, targets)
+    rate = net.learning_rate
+    for layer, old_layer in zip(net.layers, before):
+        for neuron, (old_weights, old_bias) in zip(layer.neurons, old_layer):
+            expected = [w - rate * g for w, g in zip(old_weights, neuron.weight_gradients)]
+            assert neuron.weights == expected
+            assert neuron.bias == old_bias - rate * neuron.bias_gradient
