@@ -8,7 +8,7 @@
 from .activations import get_activation
 from .neuron import Neuron
 from .validation import check_biases, check_positive_int, check_vector
-from .vector import dot
+from .vector import dot, subtract_scaled
 
 
 class NeuronLayer:
@@ -50,17 +50,31 @@ class NeuronLayer:
     # -- forward -------------------------------------------------------------
 
     def feed_forward(self, inputs):
-        """Every neuron's output for these inputs (a list of floats, trusted)."""
-        if self.activation.elementwise:
-            return [neuron.feed_forward(inputs) for neuron in self.neurons]
+        """Every neuron's output for these inputs (a list of floats, trusted).
+
+        This is :meth:`Neuron.feed_forward` for each neuron, written out in
+        one loop (a method call per neuron costs as much as a dozen weights).
+        """
+        activation = self.activation
+        neurons = self.neurons
+        if activation.elementwise:
+            function = activation.function
+            outputs = []
+            append = outputs.append
+            for neuron in neurons:
+                neuron.inputs = inputs
+                neuron.net_input = net = dot(neuron.weights, inputs) + neuron.bias
+                neuron.output = out = function(net)
+                append(out)
+            return outputs
         # Softmax and the like: each output depends on the whole layer.
         nets = []
-        for neuron in self.neurons:
+        for neuron in neurons:
             neuron.inputs = inputs
             neuron.net_input = net = dot(neuron.weights, inputs) + neuron.bias
             nets.append(net)
-        outputs = self.activation.outputs(nets)
-        for neuron, out in zip(self.neurons, outputs):
+        outputs = activation.outputs(nets)
+        for neuron, out in zip(neurons, outputs):
             neuron.output = out
         return outputs
 
@@ -76,12 +90,21 @@ class NeuronLayer:
         output delta has a closed form); otherwise δ = ∂E/∂out × ∂out/∂net.
         """
         neurons = self.neurons
+        activation = self.activation
         if deltas is None:
-            if self.activation.elementwise:
-                return [neuron.backward(pd) for neuron, pd in zip(neurons, pd_error_wrt_outputs)]
-            deltas = self.activation.deltas([n.net_input for n in neurons],
-                                            [n.output for n in neurons],
-                                            pd_error_wrt_outputs)
+            if activation.elementwise:
+                # Neuron.backward for each neuron, in one loop.
+                derivative = activation.derivative
+                deltas = []
+                append = deltas.append
+                for neuron, pd in zip(neurons, pd_error_wrt_outputs):
+                    neuron.pd_error_wrt_output = pd
+                    neuron.delta = delta = pd * derivative(neuron.net_input, neuron.output)
+                    append(delta)
+                return deltas
+            deltas = activation.deltas([n.net_input for n in neurons],
+                                       [n.output for n in neurons],
+                                       pd_error_wrt_outputs)
         for neuron, pd, delta in zip(neurons, pd_error_wrt_outputs, deltas):
             neuron.pd_error_wrt_output = pd
             neuron.delta = delta
@@ -99,9 +122,12 @@ class NeuronLayer:
     # -- learning ------------------------------------------------------------
 
     def update(self, learning_rate, train_biases=True):
-        """One gradient-descent step for every neuron."""
+        """One gradient-descent step for every neuron (:meth:`Neuron.update`, inlined)."""
         for neuron in self.neurons:
-            neuron.update(learning_rate, train_biases)
+            step = learning_rate * neuron.delta
+            neuron.weights[:] = subtract_scaled(neuron.weights, neuron.inputs, step)
+            if train_biases:
+                neuron.bias -= step
 
     def __repr__(self):
         return "<NeuronLayer %d neurons × %d inputs, %s>" % (

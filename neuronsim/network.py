@@ -220,6 +220,9 @@ class NeuralNetwork:
         return self._backprop(self._check_inputs(inputs), self._check_targets(targets))
 
     def _backprop(self, inputs, targets):
+        run = self._unrolled_step()
+        if run is not None:
+            return run(inputs, targets, None, False)
         outputs = self._feed_forward(inputs)
         layers = self.layers
         output_layer = layers[-1]
@@ -240,7 +243,11 @@ class NeuralNetwork:
         All deltas are computed first, from the current weights, and only
         then is every weight moved: w ← w − η·∂E/∂w.
         """
-        error = self._backprop(self._check_inputs(inputs), self._check_targets(targets))
+        inputs, targets = self._check_inputs(inputs), self._check_targets(targets)
+        run = self._unrolled_step()
+        if run is not None:   # small network: the whole step, written out
+            return run(inputs, targets, self.learning_rate, self.train_biases)
+        error = self._backprop(inputs, targets)
         self._step(self.learning_rate)
         return error
 
@@ -248,3 +255,20 @@ class NeuralNetwork:
         train_biases = self.train_biases
         for layer in self.layers:
             layer.update(learning_rate, train_biases)
+
+    # -- issue 7: the hot path chosen by size ----------------------------------
+
+    _unrolled = None        # (cost, run) once built; see neuronsim/unrolled.py
+    use_unrolled = True     # False forces the general path (tests compare the two)
+
+    def _unrolled_step(self):
+        """The step compiled for this small network's shape, or None for the general path."""
+        unrolled = self._unrolled
+        if unrolled is not None and unrolled[0] is self.cost and self.use_unrolled:
+            return unrolled[1]
+        if not self.use_unrolled:
+            return None
+        from . import unrolled as module
+        run = module.compile_step(self.layers, self.cost) if module.wanted(self.layers) else None
+        self._unrolled = (self.cost, run)
+        return run

@@ -1,0 +1,194 @@
+"""A training step written out for one small network's exact shape.
+
+On a tiny network (the worked example's 2-2-2, XOR's 2-4-1) a step is a few
+dozen multiplications, and the loops, method calls and temporary lists around
+them cost more than the arithmetic.  So for small networks neuronsim writes
+the whole backpropagation step out as straight-line Python source, once, and
+compiles it: every weight is indexed directly, every neuron is a name, the
+sigmoid and its slope are written inline.  For the worked example it begins
+
+    def run(inputs, targets, rate, train_biases):
+        x0_0, x0_1, = inputs
+        W0_0 = w = N0_0.weights
+        N0_0.inputs = inputs
+        net0_0 = net = w[0] * x0_0 + w[1] * x0_1 + N0_0.bias     # net_h1
+        ...
+
+Its forward and backward passes compute what the general path computes,
+operation for operation and in the same order (net = Σ w_i·x_i + b from the
+left, δ = ∂E/∂out × ∂out/∂net, E = Σ ½(t − o)²), and leave every neuron
+holding the same ``inputs``, ``net_input``, ``output``, ``pd_error_wrt_output``
+and ``delta``.  Its step is w ← w − η·(δ·x), the rate times ∂E/∂w exactly
+(see the note in :func:`source`).  ``tests/test_hot_path.py`` checks the two
+paths against each other and against finite differences.
+
+Used only when every layer is elementwise and the network is small
+(:data:`MAX_WEIGHTS`); larger networks spend their time in the dot product and
+the weight update, which :mod:`neuronsim.vector` already runs in C, and are
+better served by the loops in :mod:`neuronsim.layer`.  If ``exec`` is missing
+(some MicroPython builds), :func:`compile_step` returns None and the general
+path is used.
+
+>>> from neuronsim import NeuralNetwork
+>>> net = NeuralNetwork(2, 2, 2, [0.15, 0.2, 0.25, 0.3], 0.35, [0.4, 0.45, 0.5, 0.55], 0.6,
+...                     train_biases=False)
+>>> run = compile_step(net.layers, net.cost)
+>>> round(run([0.05, 0.1], [0.01, 0.99], 0.5, False), 9)      # E_total, then one step
+0.298371109
+>>> round(net.output_layer.neurons[0].weights[0], 8)          # w5+
+0.35891648
+"""
+
+import math
+
+from .activations import Linear, ReLU, Sigmoid, Tanh
+from .costs import SquaredError
+
+#: Networks with at most this many weights get an unrolled step.
+MAX_WEIGHTS = 256
+
+
+def wanted(layers):
+    """True if an unrolled step suits these layers (small, all elementwise)."""
+    total = 0
+    for layer in layers:
+        if not layer.activation.elementwise:
+            return False
+        total += len(layer.neurons) * len(layer.neurons[0].weights)
+    return total <= MAX_WEIGHTS
+
+
+def _forward_lines(activation, l, net, out):
+    """Source lines that compute ``out`` = f(``net``) for layer ``l``."""
+    kind = type(activation)
+    if kind is Sigmoid:   # as Sigmoid.function: exp only ever sees net <= 0
+        return ["if %s >= 0.0:" % net,
+                "    %s = 1.0 / (1.0 + exp(-%s))" % (out, net),
+                "else:",
+                "    e = exp(%s)" % net,
+                "    %s = e / (1.0 + e)" % out]
+    if kind is Tanh:
+        return ["%s = tanh(%s)" % (out, net)]
+    if kind is Linear:
+        return ["%s = %s" % (out, net)]
+    if kind is ReLU:
+        return ["%s = %s if %s > 0.0 else 0.0" % (out, net, net)]
+    return ["%s = F%d(%s)" % (out, l, net)]
+
+
+def _slope(activation, l, net, out):
+    """An expression for ∂out/∂net in layer ``l``."""
+    kind = type(activation)
+    if kind is Sigmoid:
+        return "(%s * (1.0 - %s))" % (out, out)
+    if kind is Tanh:
+        return "(1.0 - %s * %s)" % (out, out)
+    if kind is Linear:
+        return "1.0"
+    if kind is ReLU:
+        return "(1.0 if %s > 0.0 else 0.0)" % net
+    return "D%d(%s, %s)" % (l, net, out)
+
+
+def source(layers, cost):
+    """The Python source of the unrolled step for these layers and cost."""
+    body = []
+    add = body.append
+    inputs = ["x0_%d" % i for i in range(len(layers[0].neurons[0].weights))]
+    add("%s, = inputs" % ", ".join(inputs))
+    inputs_list = "inputs"
+    last = len(layers) - 1
+    layer_inputs = []
+    # Forward: net = Σ w_i·x_i + b, out = f(net); every neuron keeps both.
+    for l, layer in enumerate(layers):
+        layer_inputs.append(inputs)
+        outputs = []
+        for k in range(len(layer.neurons)):
+            n = "N%d_%d" % (l, k)
+            net, out = "net%d_%d" % (l, k), "o%d_%d" % (l, k)
+            add("W%d_%d = w = %s.weights" % (l, k, n))
+            add("%s.inputs = %s" % (n, inputs_list))
+            add("%s = %s + %s.bias" % (
+                net, " + ".join("w[%d] * %s" % (i, x) for i, x in enumerate(inputs)), n))
+            add("%s.net_input = %s" % (n, net))
+            body.extend(_forward_lines(layer.activation, l, net, out))
+            add("%s.output = %s" % (n, out))
+            outputs.append(out)
+        inputs = outputs
+        inputs_list = "h%d" % l
+        if l < last:
+            add("%s = [%s]" % (inputs_list, ", ".join(outputs)))
+
+    # Output layer: ∂E/∂out, δ and E from the cost.
+    output_layer = layers[last]
+    outs = ["o%d_%d" % (last, k) for k in range(len(output_layer.neurons))]
+    nets = ["net%d_%d" % (last, k) for k in range(len(output_layer.neurons))]
+    if type(cost) is SquaredError:
+        add("%s, = targets" % ", ".join("t%d" % k for k in range(len(outs))))
+        for k, (net, out) in enumerate(zip(nets, outs)):
+            n = "N%d_%d" % (last, k)
+            add("%s.pd_error_wrt_output = pd = %s - t%d" % (n, out, k))
+            add("%s.delta = d%d_%d = pd * %s" % (n, last, k,
+                                                  _slope(output_layer.activation, last, net, out)))
+        add("error = %s" % " + ".join("0.5 * (t%d - %s) * (t%d - %s)" % (k, o, k, o)
+                                      for k, o in enumerate(outs)))
+    else:
+        add("outputs = [%s]" % ", ".join(outs))
+        add("nets = [%s]" % ", ".join(nets))
+        add("pds = COST.pd_error_wrt_outputs(targets, outputs, A%d)" % last)
+        add("deltas = COST.output_deltas(targets, outputs, nets, A%d)" % last)
+        for k, (net, out) in enumerate(zip(nets, outs)):
+            n = "N%d_%d" % (last, k)
+            add("%s.pd_error_wrt_output = pd = pds[%d]" % (n, k))
+            add("%s.delta = d%d_%d = pd * %s if deltas is None else deltas[%d]"
+                % (n, last, k, _slope(output_layer.activation, last, net, out), k))
+        add("error = COST.fn(targets, outputs, nets, A%d)" % last)
+
+    # BP2, top down: ∂E/∂out_h = Σ_k δ_k·w_kh, with the weights before the step.
+    for l in range(last - 1, -1, -1):
+        layer, above = layers[l], layers[l + 1]
+        for h in range(len(layer.neurons)):
+            n = "N%d_%d" % (l, h)
+            total = " + ".join("d%d_%d * W%d_%d[%d]" % (l + 1, k, l + 1, k, h)
+                               for k in range(len(above.neurons)))
+            add("%s.pd_error_wrt_output = pd = %s" % (n, total))
+            add("%s.delta = d%d_%d = pd * %s" % (
+                n, l, h, _slope(layer.activation, l, "net%d_%d" % (l, h), "o%d_%d" % (l, h))))
+
+    # The step, only after every δ is known: w ← w − η·(δ·x), b ← b − η·δ.
+    # (Written as η·(δ·x), the learning rate times ∂E/∂w exactly; the general
+    # path's (η·δ)·x saves a multiplication per weight and agrees with it
+    # whenever η is a power of two, except where δ·x is subnormal.)
+    add("if rate is not None:")
+    for l, layer in enumerate(layers):
+        for k in range(len(layer.neurons)):
+            d = "d%d_%d" % (l, k)
+            add("    w = W%d_%d" % (l, k))
+            for i, x in enumerate(layer_inputs[l]):
+                add("    w[%d] = w[%d] - rate * (%s * %s)" % (i, i, d, x))
+            add("    if train_biases:")
+            add("        N%d_%d.bias -= rate * %s" % (l, k, d))
+    add("return error")
+    return "def run(inputs, targets, rate, train_biases):\n" + "".join(
+        "    %s\n" % line for line in body)
+
+
+def compile_step(layers, cost):
+    """``run(inputs, targets, rate, train_biases) -> E`` for these layers, or None.
+
+    ``run`` is a forward and backward pass (every neuron's partials filled
+    in), followed by one gradient step when ``rate`` is not None.  The inputs
+    and targets must already be checked lists of floats.
+    """
+    namespace = {"exp": math.exp, "tanh": math.tanh, "COST": cost}
+    for l, layer in enumerate(layers):
+        namespace["A%d" % l] = layer.activation
+        namespace["F%d" % l] = layer.activation.function
+        namespace["D%d" % l] = layer.activation.derivative
+        for k, neuron in enumerate(layer.neurons):
+            namespace["N%d_%d" % (l, k)] = neuron
+    try:
+        exec(source(layers, cost), namespace)
+    except (NameError, SyntaxError, MemoryError):  # no exec, or a port that cannot
+        return None
+    return namespace["run"]

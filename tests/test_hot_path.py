@@ -1,0 +1,108 @@
+"""The two hot paths agree: the unrolled step for small networks and the general one.
+
+Small networks train through a step written out for their shape
+(``neuronsim/unrolled.py``); larger ones through the loops in
+``neuronsim/layer.py``.  ``test_gradients.py`` draws small networks, so it
+checks the unrolled path; here the general path gets the same finite-difference
+check, and the two are compared partial by partial and weight by weight.
+"""
+
+import copy
+import math
+
+from hypothesis import assume, given, settings
+
+from neuronsim import NeuralNetwork
+from neuronsim.unrolled import MAX_WEIGHTS
+from test_gradients import (assert_close, error_of, finite_difference, near_a_kink,
+                            networks)
+
+
+def general(net):
+    """A copy of ``net`` that always takes the general path."""
+    twin = copy.deepcopy(net)
+    twin.use_unrolled = False
+    return twin
+
+
+def close(a, b):
+    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-300) or (math.isnan(a) and math.isnan(b))
+
+
+def partials(net):
+    return [[(n.inputs, n.net_input, n.output, n.pd_error_wrt_output, n.delta)
+             for n in layer.neurons] for layer in net.layers]
+
+
+def assert_same(net, twin):
+    for ours, theirs in zip(partials(net), partials(twin)):
+        for a, b in zip(ours, theirs):
+            assert all(close(x, y) for x, y in zip(a[0], b[0])), (a, b)
+            assert all(close(x, y) for x, y in zip(a[1:], b[1:])), (a, b)
+    for layer, other in zip(net.layers, twin.layers):
+        for n, m in zip(layer.neurons, other.neurons):
+            assert all(close(x, y) for x, y in zip(n.weights, m.weights))
+            assert close(n.bias, m.bias)
+
+
+def test_the_path_is_chosen_by_size():
+    assert NeuralNetwork(2, 2, 2, seed=1)._unrolled_step() is not None
+    assert NeuralNetwork(2, 4, 1, seed=1)._unrolled_step() is not None
+    assert NeuralNetwork(64, 30, 10, seed=1)._unrolled_step() is None
+    assert NeuralNetwork(2, 2, 3, output_activation="softmax", seed=1)._unrolled_step() is None
+    assert general(NeuralNetwork(2, 2, 2, seed=1))._unrolled_step() is None
+
+
+@settings(max_examples=100, deadline=None)
+@given(networks())
+def test_unrolled_and_general_paths_agree(case):
+    net, inputs, targets = case
+    twin = general(net)
+    error, twin_error = net.backprop(inputs, targets), twin.backprop(inputs, targets)
+    assert close(error, twin_error)
+    assert_same(net, twin)
+    for _ in range(3):
+        assert close(net.train(inputs, targets), twin.train(inputs, targets))
+        assert_same(net, twin)
+
+
+@settings(max_examples=100, deadline=None)
+@given(networks())
+def test_general_path_gradients_match_finite_differences(case):
+    net, inputs, targets = case
+    net.use_unrolled = False
+    assume(not near_a_kink(net, inputs))
+    net.backprop(inputs, targets)
+    for l, layer in enumerate(net.layers):
+        for k, neuron in enumerate(layer.neurons):
+            gradients, bias_gradient = list(neuron.weight_gradients), neuron.bias_gradient
+            for i in range(len(neuron.weights)):
+                def get(neuron=neuron, i=i):
+                    return neuron.weights[i]
+
+                def put(value, neuron=neuron, i=i):
+                    neuron.weights[i] = value
+                assert_close(gradients[i], finite_difference(net, inputs, targets, get, put),
+                             "layer %d neuron %d w%d" % (l, k, i))
+
+            def get_bias(neuron=neuron):
+                return neuron.bias
+
+            def put_bias(value, neuron=neuron):
+                neuron.bias = value
+            assert_close(bias_gradient, finite_difference(net, inputs, targets, get_bias, put_bias),
+                         "layer %d neuron %d bias" % (l, k))
+
+
+def test_largest_unrolled_network_matches_the_general_path():
+    # 16-15-1: 255 weights, just inside MAX_WEIGHTS; checks the generated source at size.
+    net = NeuralNetwork(16, 15, 1, seed=5, learning_rate=0.3)
+    assert sum(len(n.weights) for l in net.layers for n in l.neurons) <= MAX_WEIGHTS
+    assert net._unrolled_step() is not None
+    twin = general(net)
+    inputs, targets = [i / 16.0 for i in range(16)], [0.25]
+    before = error_of(net, inputs, targets)
+    for _ in range(5):
+        assert close(net.train(inputs, targets), twin.train(inputs, targets))
+    assert_same(net, twin)
+    assert error_of(net, inputs, targets) < before
