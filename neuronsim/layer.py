@@ -8,7 +8,7 @@
 from .activations import get_activation
 from .neuron import Neuron
 from .validation import check_biases, check_positive_int, check_vector
-from .vector import dot, subtract_scaled
+from .vector import dot, subtract_scaled_in_place
 
 
 class NeuronLayer:
@@ -125,7 +125,7 @@ class NeuronLayer:
         """One gradient-descent step for every neuron (:meth:`Neuron.update`, inlined)."""
         for neuron in self.neurons:
             step = learning_rate * neuron.delta
-            neuron.weights[:] = subtract_scaled(neuron.weights, neuron.inputs, step)
+            subtract_scaled_in_place(neuron.weights, neuron.inputs, step)
             if train_biases:
                 neuron.bias -= step
 

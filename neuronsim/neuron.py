@@ -28,7 +28,7 @@ and, once the error E is known, the backward pass gives
 
 from .activations import get_activation
 from .validation import check_number, check_vector
-from .vector import dot, subtract_scaled
+from .vector import dot, subtract_scaled_in_place
 
 
 class Neuron:
@@ -106,7 +106,7 @@ class Neuron:
     def update(self, learning_rate, train_bias=True):
         """One gradient-descent step: w_i ← w_i − η·δ·input_i, b ← b − η·δ."""
         step = learning_rate * self.delta
-        self.weights[:] = subtract_scaled(self.weights, self.inputs, step)
+        subtract_scaled_in_place(self.weights, self.inputs, step)
         if train_bias:
             self.bias -= step
 
