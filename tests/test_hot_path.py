@@ -10,7 +10,7 @@ check, and the two are compared partial by partial and weight by weight.
 import copy
 import math
 
-from hypothesis import assume, given, settings
+from hypothesis import assume, given, note, settings
 
 from neuronsim import NeuralNetwork
 from neuronsim.unrolled import MAX_WEIGHTS
@@ -73,9 +73,14 @@ def test_general_path_gradients_match_finite_differences(case):
     net.use_unrolled = False
     assume(not near_a_kink(net, inputs))
     net.backprop(inputs, targets)
+    note([[(n.weights, n.bias, n.net_input, n.output, n.delta) for n in layer.neurons]
+          for layer in net.layers])
+    # Every partial first: a finite difference re-runs the forward pass.
+    snapshot = [[(list(n.weight_gradients), n.bias_gradient) for n in layer.neurons]
+                for layer in net.layers]
     for l, layer in enumerate(net.layers):
         for k, neuron in enumerate(layer.neurons):
-            gradients, bias_gradient = list(neuron.weight_gradients), neuron.bias_gradient
+            gradients, bias_gradient = snapshot[l][k]
             for i in range(len(neuron.weights)):
                 def get(neuron=neuron, i=i):
                     return neuron.weights[i]
