@@ -248,3 +248,27 @@ class NeuralNetwork:
         train_biases = self.train_biases
         for layer in self.layers:
             layer.update(learning_rate, train_biases)
+
+    # -- training (issue 4) ----------------------------------------------------
+
+    def fit(self, training_data, **options):
+        """Train on a list of ``(inputs, targets)``; return a History.
+
+        Mini-batches, momentum, L2, shuffling, early stopping, progress and
+        divergence checks: see :func:`neuronsim.training.fit` for the keywords.
+        """
+        from .training import fit
+
+        return fit(self, training_data, **options)
+
+    def predict(self, inputs):
+        """The outputs for one input vector (a new list), like ``feed_forward``."""
+        from .training import predict
+
+        return predict(self, inputs)
+
+    def evaluate(self, data):
+        """``{"error": mean E per sample, "accuracy": fraction right or None}``."""
+        from .training import evaluate
+
+        return evaluate(self, data)
