@@ -91,7 +91,8 @@ def main():
                                                      history.seconds))
 
     result = net.evaluate(test)
-    print("\ntest error %.4f per flower, test accuracy %.4f" % (result["error"], result["accuracy"]))
+    print("\ntest error %.4f per flower, test accuracy %.4f"
+          % (result["error"], result["accuracy"]))
     matrix = confusion_matrix(net, test, len(species))
     width = max(len(name) for name in species)
     print("\nconfusion matrix (rows: actual, columns: predicted)")

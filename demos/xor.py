@@ -38,7 +38,8 @@ def main():
               % (history.epochs, history.seconds, net.seed, net))
     print("\n  a  b | a XOR b | network")
     for inputs, targets in XOR:
-        print("  %d  %d |    %d    | %.4f" % (inputs[0], inputs[1], targets[0], net.predict(inputs)[0]))
+        print("  %d  %d |    %d    | %.4f"
+              % (inputs[0], inputs[1], targets[0], net.predict(inputs)[0]))
     print("\nTotal error E = %.6f" % net.calculate_total_error(XOR))
     return 0 if learned else 1
 

@@ -43,7 +43,6 @@ weights at the end of the epoch.
 This module runs on MicroPython too (no ``typing``, no f-strings).
 """
 
-import math
 import time
 
 from .rng import SplitMix64, fresh_seed
@@ -263,7 +262,7 @@ def _restore(neurons, saved):
 
 
 def fit(net, training_data, **options):
-    """Train ``net`` on ``training_data`` (a list of ``(inputs, targets)``); return a :class:`History`.
+    """Train ``net`` on ``training_data``, a list of ``(inputs, targets)``; return a History.
 
     Keywords (all optional): ``epochs`` (10000), ``batch_size`` (1),
     ``learning_rate`` (None: the network's), ``momentum`` (0, in [0, 1)),
@@ -327,7 +326,7 @@ def fit(net, training_data, **options):
                     total += _train_batch(net, neurons, batch, learning_rate, momentum, l2,
                                           velocities, bias_velocities)
         except (OverflowError, ZeroDivisionError, ValueError):
-            total = math.nan   # a math function gave up: as good as a non-finite error
+            total = float("nan")   # a math function gave up: as good as a non-finite error
         error = total / count
         if error - error != 0.0 or not _all_finite(neurons):
             _restore(neurons, saved)
@@ -370,9 +369,9 @@ def fit(net, training_data, **options):
 
 def _progress_line(history, epochs):
     """``epoch 120/1000  error 0.012345  val error 0.020000  val accuracy 0.967  0.42s``."""
-    epoch = history.epochs
-    width = len(str(epochs))
-    line = "epoch %*d/%d  error %.6f" % (width, epoch, epochs, history.training_error[-1])
+    epoch = str(history.epochs)
+    epoch = " " * (len(str(epochs)) - len(epoch)) + epoch   # aligned, without %*d
+    line = "epoch %s/%d  error %.6f" % (epoch, epochs, history.training_error[-1])
     if history.validation_error:
         line += "  val error %.6f" % history.validation_error[-1]
     if history.validation_accuracy:

@@ -81,7 +81,8 @@ data_sets = st.lists(
 def test_mini_batches_follow_nielsens_update_with_momentum_and_l2(data, batch_size, seed,
                                                                   momentum_l2, train_biases):
     """Two epochs, no shuffle: every batch's step is
-    v ← μ·v − η·(Σg/len(batch) + λ·w), w ← w + v (biases: no λ, fixed if not trained)."""
+    v ← μ·v − η·(Σg/len(batch) + λ·w), w ← w + v
+    (biases: no λ, and fixed if not trained)."""
     momentum, l2 = momentum_l2
     def network():
         return NeuralNetwork(3, [4, 3], 2, activation="tanh", output_activation="sigmoid",
@@ -329,7 +330,8 @@ BAD_OPTIONS = [
     ({"verbose": 0}, ValueError, "verbose"),
     ({"verbose": "yes"}, TypeError, "verbose"),
     ({"validation_data": [([0.0, 0.0], [1.0, 0.0])]}, ValueError, "validation_data[0].targets"),
-    ({"validation_data": [([0.0, 0.0], [2.0, 0.0, 0.0])]}, ValueError, "validation_data[0].targets"),
+    ({"validation_data": [([0.0, 0.0], [2.0, 0.0, 0.0])]}, ValueError,
+     "validation_data[0].targets"),
     ({"validation_data": 5}, TypeError, "validation_data"),
 ]
 
