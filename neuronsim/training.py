@@ -81,8 +81,11 @@ class TrainingDiverged(ArithmeticError):
 
     def __init__(self, message, epoch, history):
         ArithmeticError.__init__(self, message)
-        self.epoch = epoch
-        self.history = history
+        try:
+            self.epoch = epoch
+            self.history = history
+        except AttributeError:  # a MicroPython build without exception attributes
+            pass
 
 
 class History:
@@ -270,11 +273,12 @@ def fit(net, training_data, **options):
     ``validation_data`` (None), ``error_threshold`` (None), ``max_seconds``
     (None), ``callback`` (None; ``callback(epoch, history)`` returning a true
     value stops training), ``verbose`` (False; True prints a line per epoch,
-    a number N every N epochs).  See the module docstring for what each does.
+    a number N every N epochs, and always the first and the last).  See the
+    module docstring for what each does.
 
     Every argument and every sample is checked before the first step: a
-    rejected call leaves the network untouched.  ``error_threshold`` and
-    ``max_seconds`` are checked at the end of each epoch.
+    rejected call leaves the network untouched.  ``error_threshold``,
+    ``max_seconds`` and divergence are checked at the end of each epoch.
     """
     options = _check_options(net, options)
     samples = net._check_samples(training_data, "training_data")
