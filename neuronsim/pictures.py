@@ -119,7 +119,7 @@ def network_svg(net, inputs=None, targets=None, label=None, title=None):
     values += [[n.output for n in layer.neurons] for layer in net.layers]
     biases = [[None] * net.num_inputs] + [[n.bias for n in layer.neurons] for layer in net.layers]
 
-    radius, col_gap, row_gap, margin, top = 24, 190, 88, 60, 64
+    radius, col_gap, row_gap, margin, top = 24, 220, 88, 60, 64
     columns = len(names)
     tallest = max(len(column) for column in names)
     width = 2 * margin + (columns - 1) * col_gap
@@ -156,14 +156,15 @@ def network_svg(net, inputs=None, targets=None, label=None, title=None):
                     text = "%s=%s" % (wnames[c - 1][k][j], _number(value, 3))
                     # Three quarters of the way to the target: the labels of one
                     # neuron's weights stack in a column, a quarter row apart.
-                    t = 0.72
+                    t = 0.68
                     lx, ly = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
                     half = 2.9 * len(text) + 2
                     edge_labels.append(_element("rect", x=_fmt(lx - half), y=_fmt(ly - 7),
                                                 width=_fmt(2 * half), height=12, rx=2,
                                                 fill="#ffffff", fill_opacity="0.85"))
                     edge_labels.append(_element("text", text, x=_fmt(lx), y=_fmt(ly + 3),
-                                                font_size=9, text_anchor="middle", fill=stroke))
+                                                font_size=9, text_anchor="middle",
+                                                fill=POSITIVE if value >= 0 else NEGATIVE))
     body += edges + edge_labels
 
     for c, column in enumerate(names):
@@ -194,7 +195,7 @@ def network_svg(net, inputs=None, targets=None, label=None, title=None):
         x += 150
     note = "thickness ∝ |w|; circles show out"
     if label:
-        note += "; lines labelled with %s" % ("w" if label == "weight" else "∂E/∂w")
+        note += "; labels: %s, coloured by its sign" % ("w" if label == "weight" else "∂E/∂w")
     body.append(_element("text", note, x=x, y=legend_y + 4, font_size=11, fill="#555555"))
     return _document(max(width, x + 7 * len(note)), height, title, body)
 
