@@ -47,6 +47,19 @@ def _number(value, digits=4):
     return "%.*g" % (digits, value)
 
 
+def _short(value):
+    """A number that fits in a circle: at most 4 significant digits and 6 characters.
+
+    >>> _short(0.7513650695), _short(0.0004992), _short(-12.345678)
+    ('0.7514', '0.0005', '-12.35')
+    """
+    for digits in (4, 3, 2, 1):
+        text = "%.*g" % (digits, value)
+        if len(text) <= 6:
+            break
+    return text
+
+
 def _attrs(attributes):
     return "".join(" %s=%s" % (key.rstrip("_").replace("_", "-"), quoteattr(str(value)))
                    for key, value in attributes)
@@ -177,7 +190,7 @@ def network_svg(net, inputs=None, targets=None, label=None, title=None):
                                  text_anchor="middle", fill=INK, font_weight="bold"))
             value = values[c][k]
             if value is not None:
-                body.append(_element("text", _number(value), x=_fmt(x), y=_fmt(y + 4),
+                body.append(_element("text", _short(value), x=_fmt(x), y=_fmt(y + 4),
                                      font_size=11, text_anchor="middle", fill=INK))
             bias = biases[c][k]
             if bias is not None:

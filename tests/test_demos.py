@@ -55,3 +55,22 @@ def test_worked_example_prints_its_step_through_explain_and_draws_it():
     path = re.search(r"^Picture of the first step: (\S+)$", out, re.M).group(1)
     root = ET.parse(os.path.join(ROOT, path)).getroot()
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def test_pictures_demo_draws_a_network_and_a_real_training_curve():
+    out = run_demo("pictures.py")
+    first = re.search(r"^epoch 1: training error ([0-9.]+), validation error ([0-9.]+)$", out, re.M)
+    last = re.search(r"^epoch (\d+): training error ([0-9.]+), validation error ([0-9.]+)$",
+                     out.split("\n", 2)[2], re.M)
+    assert float(last.group(2)) < float(first.group(1)) / 4       # it learned
+    epochs = int(last.group(1))
+    paths = re.findall(r"^wrote (\S+\.svg)$", out, re.M)
+    assert [os.path.basename(p) for p in paths] == ["circle_network.svg",
+                                                     "circle_training_curve.svg"]
+    svg = "{http://www.w3.org/2000/svg}"
+    network = ET.parse(os.path.join(ROOT, paths[0])).getroot()
+    assert len([c for c in network.iter(svg + "circle") if c.get("class") == "neuron"]) == 7
+    curve = ET.parse(os.path.join(ROOT, paths[1])).getroot()
+    lines = list(curve.iter(svg + "polyline"))
+    assert len(lines) == 2
+    assert all(len(line.get("points").split()) == epochs for line in lines)
