@@ -12,8 +12,9 @@ writes, into OUTDIR (default ``demos/out/render``):
 then screenshots each with Debian's ``chromium`` (``apt-get install -y
 chromium``) into a PNG beside it, decodes the PNG with the standard library
 (zlib; no Pillow) and checks it is not blank: enough pixels that are not
-background white, in both the blue and the orange the pictures use.  It
-prints one line per picture and exits 1 if any check fails, 2 if no Chromium
+background white, in both the blue and the orange the pictures use.  An empty
+SVG rendered in the same run must come out blank (the control).  It prints
+one line per picture and exits 1 if any check fails, 2 if no Chromium
 is installed.  ``tests/test_pictures.py`` runs the same check when Chromium
 is installed and is skipped otherwise.
 """
@@ -115,19 +116,43 @@ def ink_report(path):
     return {"width": width, "height": height, "ink": ink, "blue": blue, "orange": orange}
 
 
-def screenshot(chromium, svg_path, png_path, width, height, timeout=120):
-    profile = tempfile.mkdtemp(prefix="neuronsim-chromium-")
+def _command(chromium, svg_path, png_path, width, height, profile):
+    return [chromium] + FLAGS + ["--user-data-dir=" + profile,
+                                 "--window-size=%d,%d" % (width, height),
+                                 "--screenshot=" + png_path,
+                                 "file://" + os.path.abspath(svg_path)]
+
+
+def screenshot_all(chromium, jobs, timeout=120):
+    """Screenshot every (svg_path, png_path, width, height) at once, one Chromium each
+    with its own fresh profile; raise if any PNG is missing."""
+    profiles, processes = [], []
     try:
-        command = [chromium] + FLAGS + ["--user-data-dir=" + profile,
-                                        "--window-size=%d,%d" % (width, height),
-                                        "--screenshot=" + png_path,
-                                        "file://" + os.path.abspath(svg_path)]
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       timeout=timeout, check=False)
+        for svg_path, png_path, width, height in jobs:
+            if os.path.exists(png_path):
+                os.remove(png_path)
+            profile = tempfile.mkdtemp(prefix="neuronsim-chromium-")
+            profiles.append(profile)
+            processes.append(subprocess.Popen(
+                _command(chromium, svg_path, png_path, width, height, profile),
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        for process in processes:
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
     finally:
-        shutil.rmtree(profile, ignore_errors=True)
-    if not os.path.exists(png_path):
-        raise RuntimeError("chromium wrote no screenshot for %s" % svg_path)
+        for profile in profiles:
+            shutil.rmtree(profile, ignore_errors=True)
+    for svg_path, png_path, _, _ in jobs:
+        if not os.path.exists(png_path):
+            raise RuntimeError("chromium wrote no screenshot for %s" % svg_path)
+
+
+def screenshot(chromium, svg_path, png_path, width, height, timeout=120):
+    """Screenshot one SVG file into a PNG of width × height pixels."""
+    screenshot_all(chromium, [(svg_path, png_path, width, height)], timeout)
 
 
 def svg_size(text):
@@ -150,24 +175,38 @@ def pictures():
     }
 
 
+BLANK = ('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+         'version="1.1" width="320" height="200"/>\n')
+
+
+def passes(report):
+    """Not blank: over 1% of the pixels drawn, with both the blue (positive weights,
+    training error) and the orange (negative w or ∂E/∂w, validation error) in them."""
+    area = report["width"] * report["height"]
+    return report["ink"] > area // 100 and report["blue"] > 200 and report["orange"] > 20
+
+
 def check(outdir, chromium):
-    """Write, render and check every picture; return a list of (name, report, ok)."""
+    """Write, render and check every picture; return a list of (png_path, report, ok).
+
+    The last row is the control: an empty SVG, rendered in the same run, that
+    must come out blank (no ink at all), so a check that passes everything
+    would be caught.
+    """
     os.makedirs(outdir, exist_ok=True)
-    results = []
-    for name, text in sorted(pictures().items()):
+    items = sorted(pictures().items()) + [("blank_control.svg", BLANK)]
+    jobs = []
+    for name, text in items:
         svg_path = os.path.join(outdir, name)
-        png_path = svg_path[:-4] + ".png"
         with open(svg_path, "w", encoding="utf-8") as handle:
             handle.write(text)
-        if os.path.exists(png_path):
-            os.remove(png_path)
         width, height = svg_size(text)
-        screenshot(chromium, svg_path, png_path, width, height)
+        jobs.append((svg_path, svg_path[:-4] + ".png", width, height))
+    screenshot_all(chromium, jobs)
+    results = []
+    for (name, _), (_, png_path, _, _) in zip(items, jobs):
         report = ink_report(png_path)
-        area = report["width"] * report["height"]
-        # Every picture has blue (positive weights, training error) and orange
-        # (negative w or ∂E/∂w, validation error) in it.
-        ok = report["ink"] > area // 100 and report["blue"] > 200 and report["orange"] > 20
+        ok = report["ink"] == 0 if name == "blank_control.svg" else passes(report)
         results.append((png_path, report, ok))
     return results
 
