@@ -227,8 +227,8 @@ def explain(net, inputs, targets):
         layer = layers[index]
         add(" %s:" % _layer_label(net, index))
         for k, (neuron, name) in enumerate(zip(layer.neurons, names[index])):
-            _explain_backward(add, net, index, k, neuron, name, names, wnames,
-                              targets, shortcut is not None, below_names(index, names, input_names))
+            _explain_backward(add, net, index, k, neuron, name, names, wnames, targets,
+                              shortcut is not None)
 
     # -- update ----------------------------------------------------------------
     add("")
@@ -253,10 +253,6 @@ def _outs(names):
     return [name if name.startswith("i") else "out_" + name for name in names]
 
 
-def below_names(index, names, input_names):
-    return input_names if index == 0 else names[index - 1]
-
-
 def _layer_label(net, index):
     count = len(net.layers) - 1
     if index == count:
@@ -266,8 +262,8 @@ def _layer_label(net, index):
     return "hidden layer %d" % (index + 1)
 
 
-def _explain_backward(add, net, index, k, neuron, name, names, wnames, targets, shortcut,
-                      below):
+def _explain_backward(add, net, index, k, neuron, name, names, wnames, targets, shortcut):
+    """The backward-pass lines of neuron ``name`` (number k of layer ``index``)."""
     layers = net.layers
     layer = layers[index]
     is_output = index == len(layers) - 1

@@ -1,5 +1,6 @@
-"""SVG pictures: valid XML that says what the network and its training say; rendered when possible."""
+"""SVG pictures: valid XML that shows what the network and its training hold; rendered too."""
 
+import math
 import os
 import struct
 import sys
@@ -172,7 +173,7 @@ def test_nice_ticks_cover_the_range_in_round_steps():
         ticks = nice_ticks(low, high)
         assert ticks[0] <= low and ticks[-1] >= high
         step = ticks[1] - ticks[0]
-        mantissa = step / 10 ** int(__import__("math").floor(__import__("math").log10(step)))
+        mantissa = step / 10 ** math.floor(math.log10(step))
         assert round(mantissa, 6) in (1.0, 2.0, 5.0)
 
 
