@@ -236,13 +236,16 @@ def explain(net, inputs, targets):
         "net.train(inputs, targets) takes the step)" % g(eta))
     for index, layer in enumerate(layers):
         for neuron, name, ws in zip(layer.neurons, names[index], wnames[index]):
-            for w_name, w, grad in zip(ws, neuron.weights, neuron.weight_gradients):
+            # Rounded exactly as Neuron.update rounds: w − (η·δ)·input, b − η·δ.
+            step = eta * neuron.delta
+            for w_name, w, x, grad in zip(ws, neuron.weights, neuron.inputs,
+                                          neuron.weight_gradients):
                 add("  %s+ = %s − η·∂E/∂%s = %s − %s·%s = %s"
-                    % (w_name, w_name, w_name, g(w), p(eta), p(grad), g(w - eta * grad)))
+                    % (w_name, w_name, w_name, g(w), p(eta), p(grad), g(w - step * x)))
             if net.train_biases:
                 add("  b_%s+ = b_%s − η·∂E/∂b_%s = %s − %s·%s = %s"
                     % (name, name, name, g(neuron.bias), p(eta), p(neuron.bias_gradient),
-                       g(neuron.bias - eta * neuron.bias_gradient)))
+                       g(neuron.bias - step)))
     if not net.train_biases:
         add("  biases stay as they are (train_biases=False)")
     return "\n".join(lines) + "\n"
