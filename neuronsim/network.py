@@ -249,6 +249,21 @@ class NeuralNetwork:
         for layer in self.layers:
             layer.update(learning_rate, train_biases)
 
+    # -- explaining and pictures (issue 6) -------------------------------------
+
+    def explain(self, inputs, targets):
+        """One training step on (inputs, targets), every number written out.
+
+        Returns text; no weight or bias changes (see ``neuronsim.explain``).
+        """
+        from .explain import explain
+        return explain(self, inputs, targets)
+
+    def to_svg(self, inputs=None, targets=None, label=None, **options):
+        """The network as an SVG picture (see ``neuronsim.pictures.network_svg``)."""
+        from .pictures import network_svg
+        return network_svg(self, inputs, targets, label=label, **options)
+
     # -- training (issue 4) ----------------------------------------------------
 
     def fit(self, training_data, **options):
