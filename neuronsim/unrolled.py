@@ -14,13 +14,12 @@ sigmoid and its slope are written inline.  For the worked example it begins
         net0_0 = net = w[0] * x0_0 + w[1] * x0_1 + N0_0.bias     # net_h1
         ...
 
-Its forward and backward passes compute what the general path computes,
-operation for operation and in the same order (net = Σ w_i·x_i + b from the
-left, δ = ∂E/∂out × ∂out/∂net, E = Σ ½(t − o)²), and leave every neuron
-holding the same ``inputs``, ``net_input``, ``output``, ``pd_error_wrt_output``
-and ``delta``.  Its step is w ← w − η·(δ·x), the rate times ∂E/∂w exactly
-(see the note in :func:`source`).  ``tests/test_hot_path.py`` checks the two
-paths against each other and against finite differences.
+It computes what the general path computes, operation for operation and in
+the same order (net = Σ w_i·x_i + b from the left, δ = ∂E/∂out × ∂out/∂net,
+w ← w − (η·δ)·x, E = Σ ½(t − o)²), and leaves every neuron holding the same
+``inputs``, ``net_input``, ``output``, ``pd_error_wrt_output`` and ``delta``.
+``tests/test_hot_path.py`` checks the two paths against each other and
+against finite differences.
 
 Used only when every layer is elementwise and the network is small
 (:data:`MAX_WEIGHTS`); larger networks spend their time in the dot product and
@@ -155,19 +154,17 @@ def source(layers, cost):
             add("%s.delta = d%d_%d = pd * %s" % (
                 n, l, h, _slope(layer.activation, l, "net%d_%d" % (l, h), "o%d_%d" % (l, h))))
 
-    # The step, only after every δ is known: w ← w − η·(δ·x), b ← b − η·δ.
-    # (Written as η·(δ·x), the learning rate times ∂E/∂w exactly; the general
-    # path's (η·δ)·x saves a multiplication per weight and agrees with it
-    # whenever η is a power of two, except where δ·x is subnormal.)
+    # The step, only after every δ is known: w ← w − (η·δ)·x, b ← b − η·δ,
+    # rounded exactly as Neuron.update and NeuronLayer.update round it.
     add("if rate is not None:")
     for l, layer in enumerate(layers):
         for k in range(len(layer.neurons)):
-            d = "d%d_%d" % (l, k)
+            add("    s = rate * d%d_%d" % (l, k))
             add("    w = W%d_%d" % (l, k))
             for i, x in enumerate(layer_inputs[l]):
-                add("    w[%d] = w[%d] - rate * (%s * %s)" % (i, i, d, x))
+                add("    w[%d] = w[%d] - s * %s" % (i, i, x))
             add("    if train_biases:")
-            add("        N%d_%d.bias -= rate * %s" % (l, k, d))
+            add("        N%d_%d.bias -= s" % (l, k))
     add("return error")
     return "def run(inputs, targets, rate, train_biases):\n" + "".join(
         "    %s\n" % line for line in body)

@@ -32,6 +32,7 @@ _cpython = getattr(sys, "implementation", None) is not None and \
 
 
 def _dot_loop(a, b):
+    """Σ a_i·b_i over two equal-length lists."""
     total = 0.0
     for x, y in zip(a, b):
         total += x * y
