@@ -243,13 +243,8 @@ class NeuralNetwork:
         All deltas are computed first, from the current weights, and only
         then is every weight moved: w ← w − η·∂E/∂w.
         """
-        inputs, targets = self._check_inputs(inputs), self._check_targets(targets)
-        run = self._unrolled_step()
-        if run is not None:   # small network: the whole step, written out
-            return run(inputs, targets, self.learning_rate, self.train_biases)
-        error = self._backprop(inputs, targets)
-        self._step(self.learning_rate)
-        return error
+        return self._train(self._check_inputs(inputs), self._check_targets(targets),
+                           self.learning_rate)
 
     def _step(self, learning_rate):
         train_biases = self.train_biases
@@ -299,6 +294,19 @@ class NeuralNetwork:
 
     _unrolled = None        # (cost, run) once built; see neuronsim/unrolled.py
     use_unrolled = True     # False forces the general path (tests compare the two)
+
+    def _train(self, inputs, targets, learning_rate):
+        """``train`` on already-checked float lists: backprop, then one step; return E.
+
+        Small networks run the step unrolled for their shape in one call
+        (``neuronsim/unrolled.py``); the rest run ``_backprop`` then ``_step``.
+        """
+        run = self._unrolled_step()
+        if run is not None:
+            return run(inputs, targets, learning_rate, self.train_biases)
+        error = self._backprop(inputs, targets)
+        self._step(learning_rate)
+        return error
 
     def _unrolled_step(self):
         """The step compiled for this small network's shape, or None for the general path."""
