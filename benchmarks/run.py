@@ -89,7 +89,7 @@ def max_difference(net, ref):
     return worst
 
 
-def check_same(shape, steps=5):
+def check_same(shape, steps=20):
     net, ref = make_pair(shape)
     for inputs, targets in make_samples(shape, steps, seed=99):
         net.train(inputs, targets)

@@ -8,7 +8,7 @@
 from .activations import get_activation
 from .neuron import Neuron
 from .validation import check_biases, check_positive_int, check_vector
-from .vector import dot, subtract_scaled_in_place
+from .vector import MAX_DEFERRED_STEPS, dot, subtract_scaled_in_place
 
 
 class NeuronLayer:
@@ -39,10 +39,16 @@ class NeuronLayer:
             Neuron(weights[k * num_inputs:(k + 1) * num_inputs], biases[k], activation)
             for k in range(num_neurons)
         ]
+        # Inputs of the steps held back by update(defer=True), oldest first;
+        # each neuron keeps its own scales η·δ for the most recent of them.
+        self._deferred_inputs = deferred = []
+        for neuron in self.neurons:
+            neuron._deferred_inputs = deferred
+            neuron._deferred_scales = []
 
     @property
     def num_inputs(self):
-        return len(self.neurons[0].weights)
+        return len(self.neurons[0]._weights)
 
     def __len__(self):
         return len(self.neurons)
@@ -57,26 +63,46 @@ class NeuronLayer:
         """
         activation = self.activation
         neurons = self.neurons
-        if activation.elementwise:
+        if activation.elementwise and not self._deferred_inputs:
             function = activation.function
             outputs = []
             append = outputs.append
             for neuron in neurons:
                 neuron.inputs = inputs
-                neuron.net_input = net = dot(neuron.weights, inputs) + neuron.bias
+                neuron.net_input = net = dot(neuron._weights, inputs) + neuron.bias
                 neuron.output = out = function(net)
                 append(out)
             return outputs
-        # Softmax and the like: each output depends on the whole layer.
-        nets = []
-        for neuron in neurons:
-            neuron.inputs = inputs
-            neuron.net_input = net = dot(neuron.weights, inputs) + neuron.bias
-            nets.append(net)
-        outputs = activation.outputs(nets)
+        nets = self._net_inputs(inputs)
+        if activation.elementwise:
+            outputs = [activation.function(net) for net in nets]
+        else:  # softmax and the like: each output depends on the whole layer
+            outputs = activation.outputs(nets)
         for neuron, out in zip(neurons, outputs):
             neuron.output = out
         return outputs
+
+    def _net_inputs(self, inputs):
+        """Every neuron's net = Σ w_i·x_i + b, steps held back included.
+
+        A step held back, w ← w − s·x', changes net by −s·(x'·x), and x'·x is
+        the same for every neuron of the layer: one dot product per held-back
+        step for the whole layer, not one pass over every weight.
+        """
+        deferred = self._deferred_inputs
+        corrections = [dot(earlier, inputs) for earlier in deferred]
+        count = len(corrections)
+        nets = []
+        for neuron in self.neurons:
+            neuron.inputs = inputs
+            net = dot(neuron._weights, inputs) + neuron.bias
+            scales = neuron._deferred_scales
+            if scales:
+                for scale, correction in zip(scales, corrections[count - len(scales):]):
+                    net -= scale * correction
+            neuron.net_input = net
+            nets.append(net)
+        return nets
 
     def get_outputs(self):
         return [neuron.output for neuron in self.neurons]
@@ -121,13 +147,42 @@ class NeuronLayer:
 
     # -- learning ------------------------------------------------------------
 
-    def update(self, learning_rate, train_biases=True):
-        """One gradient-descent step for every neuron (:meth:`Neuron.update`, inlined)."""
-        for neuron in self.neurons:
+    def update(self, learning_rate, train_biases=True, defer=False):
+        """One gradient-descent step for every neuron (:meth:`Neuron.update`, inlined).
+
+        With ``defer=True`` (the network asks for it on its first layer, whose
+        weights nothing reads between a step and the next forward pass) the
+        step w ← w − η·δ·x is only noted, as the scale η·δ per neuron and the
+        inputs x once for the layer; up to ``MAX_DEFERRED_STEPS`` of them are
+        then folded into the weights in one pass (:func:`vector.fold_steps`,
+        rounded exactly as the steps one by one).  Reading ``neuron.weights``
+        folds that neuron's steps at once, so nobody outside sees the difference.
+        """
+        neurons = self.neurons
+        deferred = self._deferred_inputs
+        if defer and MAX_DEFERRED_STEPS:
+            deferred.append(neurons[0].inputs)
+            for neuron in neurons:
+                step = learning_rate * neuron.delta
+                neuron._deferred_scales.append(step)
+                if train_biases:
+                    neuron.bias -= step
+            if len(deferred) >= MAX_DEFERRED_STEPS:
+                self._fold_deferred_steps()
+            return
+        if deferred:
+            self._fold_deferred_steps()
+        for neuron in neurons:
             step = learning_rate * neuron.delta
-            subtract_scaled_in_place(neuron.weights, neuron.inputs, step)
+            subtract_scaled_in_place(neuron._weights, neuron.inputs, step)
             if train_biases:
                 neuron.bias -= step
+
+    def _fold_deferred_steps(self):
+        for neuron in self.neurons:
+            if neuron._deferred_scales:
+                neuron._fold_deferred_steps()
+        del self._deferred_inputs[:]
 
     def __repr__(self):
         return "<NeuronLayer %d neurons × %d inputs, %s>" % (

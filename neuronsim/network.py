@@ -248,8 +248,12 @@ class NeuralNetwork:
 
     def _step(self, learning_rate):
         train_biases = self.train_biases
-        for layer in self.layers:
-            layer.update(learning_rate, train_biases)
+        layers = self.layers
+        # The first layer may hold its steps back (issue 7, NeuronLayer.update):
+        # between a step and the next forward pass nothing reads its weights.
+        layers[0].update(learning_rate, train_biases, True)
+        for index in range(1, len(layers)):
+            layers[index].update(learning_rate, train_biases)
 
     # -- explaining and pictures (issue 6) -------------------------------------
 

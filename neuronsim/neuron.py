@@ -28,7 +28,7 @@ and, once the error E is known, the backward pass gives
 
 from .activations import get_activation
 from .validation import check_number, check_vector
-from .vector import dot, subtract_scaled_in_place
+from .vector import dot, fold_steps, subtract_scaled_in_place
 
 
 class Neuron:
@@ -41,11 +41,11 @@ class Neuron:
     derived, not stored.
     """
 
-    __slots__ = ("weights", "bias", "activation", "inputs", "net_input", "output",
-                 "pd_error_wrt_output", "delta")
+    __slots__ = ("_weights", "bias", "activation", "inputs", "net_input", "output",
+                 "pd_error_wrt_output", "delta", "_deferred_inputs", "_deferred_scales")
 
     def __init__(self, weights, bias=0.0, activation="sigmoid"):
-        self.weights = check_vector(weights, "weights")
+        self._weights = check_vector(weights, "weights")
         self.bias = check_number(bias, "bias")
         self.activation = get_activation(activation)
         self.inputs = None
@@ -53,10 +53,33 @@ class Neuron:
         self.output = None
         self.pd_error_wrt_output = None
         self.delta = None
+        # Steps w ← w − s·x a layer has held back (see NeuronLayer.update):
+        # the scales s here, the inputs x in a list the layer shares.
+        self._deferred_inputs = None
+        self._deferred_scales = None
+
+    @property
+    def weights(self):
+        """This neuron's weights, one per input: a list of floats, up to date."""
+        if self._deferred_scales:
+            self._fold_deferred_steps()
+        return self._weights
+
+    @weights.setter
+    def weights(self, values):
+        self._deferred_scales = [] if self._deferred_scales is not None else None
+        self._weights = values
+
+    def _fold_deferred_steps(self):
+        """Apply the steps the layer held back, in order, in one pass."""
+        scales = self._deferred_scales
+        inputs = self._deferred_inputs[len(self._deferred_inputs) - len(scales):]
+        self._weights[:] = fold_steps(self._weights, inputs, scales)
+        self._deferred_scales = []
 
     @property
     def num_inputs(self):
-        return len(self.weights)
+        return len(self._weights)
 
     # -- forward -------------------------------------------------------------
 

@@ -109,3 +109,43 @@ subtract_scaled_in_place.__doc__ = """``values[i] ← values[i] − scale·direc
     The weight list keeps its identity: ``neuron.weights`` is the same list
     object before and after a step.
     """
+
+
+def _folding(count):
+    """A function folding ``count`` steps, ``[v - s0*x0 - s1*x1 … for …]``, from source."""
+    steps = range(count)
+    source = ("def fold(values, directions, scales):\n"
+              "    %s, = scales\n"
+              "    return [v%s for v, %s in zip(values, *directions)]\n"
+              % (", ".join("s%d" % j for j in steps),
+                 "".join(" - s%d * x%d" % (j, j) for j in steps),
+                 ", ".join("x%d" % j for j in steps)))
+    namespace = {}
+    exec(source, namespace)
+    return namespace["fold"]
+
+
+def fold_steps(values, directions, scales):
+    """``values`` after the steps v ← v − s_j·d_j for j = 1, 2, … in turn, as a new list.
+
+    One pass instead of one per step, rounded exactly as the steps taken one
+    at a time: ``v - a*x1 - b*x2`` is ``(v - a*x1) - b*x2``.
+
+    >>> fold_steps([1.0, 2.0], [[1.0, 0.0], [0.5, 1.0]], [0.5, 0.25])
+    [0.375, 1.75]
+    """
+    fold = _FOLDS.get(len(scales))
+    if fold is not None:
+        return fold(values, directions, scales)
+    for direction, scale in zip(directions, scales):
+        values = subtract_scaled(values, direction, scale)
+    return values
+
+
+#: How many gradient steps a layer may hold back and fold into one pass over
+#: its weights (see NeuronLayer.update).  Each fold saves the loop overhead of
+#: the passes it replaces (≈ 15–20 ns per weight per step on CPython).  0
+#: where it does not pay: PyPy and MicroPython step in place, allocating
+#: nothing.
+MAX_DEFERRED_STEPS = 8 if _cpython else 0
+_FOLDS = {count: _folding(count) for count in range(2, MAX_DEFERRED_STEPS + 1)}

@@ -111,3 +111,81 @@ def test_largest_unrolled_network_matches_the_general_path():
         assert close(net.train(inputs, targets), twin.train(inputs, targets))
     assert_same(net, twin)
     assert error_of(net, inputs, targets) < before
+
+
+# -- steps held back on the first layer (NeuronLayer.update(defer=True)) ------
+
+import random  # noqa: E402
+
+import neuronsim.layer  # noqa: E402
+from neuronsim.vector import MAX_DEFERRED_STEPS, fold_steps, subtract_scaled  # noqa: E402
+
+
+def test_folding_steps_rounds_exactly_as_the_steps_one_by_one():
+    rng = random.Random(3)
+    for count in range(1, 11):
+        values = [rng.uniform(-1, 1) for _ in range(7)]
+        directions = [[rng.uniform(-1, 1) for _ in range(7)] for _ in range(count)]
+        scales = [rng.uniform(-0.1, 0.1) for _ in range(count)]
+        expected = values
+        for direction, scale in zip(directions, scales):
+            expected = subtract_scaled(expected, direction, scale)
+        assert fold_steps(values, directions, scales) == expected
+
+
+def samples(count, rng):
+    return [([rng.uniform(-1, 1) for _ in range(5)], [rng.uniform(0, 1) for _ in range(3)])
+            for _ in range(count)]
+
+
+def test_held_back_steps_train_as_the_steps_taken_at_once(monkeypatch):
+    rng = random.Random(11)
+    net = NeuralNetwork(5, [4, 4], 3, seed=2, learning_rate=0.3)
+    net.use_unrolled = False
+    eager = copy.deepcopy(net)
+    data = samples(2 * MAX_DEFERRED_STEPS + 3, rng)
+    held_back = 0
+    for inputs, targets in data:
+        error = net.train(inputs, targets)
+        held_back = max(held_back, len(net.layers[0]._deferred_inputs))
+        monkeypatch.setattr(neuronsim.layer, "MAX_DEFERRED_STEPS", 0)
+        assert close(error, eager.train(inputs, targets))
+        monkeypatch.undo()
+    assert held_back == max(MAX_DEFERRED_STEPS - 1, 0)
+    assert_same(net, eager)   # reading the weights folds what was held back
+
+
+def test_gradients_with_steps_held_back_match_finite_differences():
+    rng = random.Random(5)
+    net = NeuralNetwork(5, 4, 3, seed=4)
+    net.use_unrolled = False
+    for inputs, targets in samples(3, rng):
+        net.train(inputs, targets)
+    inputs, targets = samples(1, rng)[0]
+    net.backprop(inputs, targets)
+    first = net.layers[0]
+    assert MAX_DEFERRED_STEPS == 0 or first._deferred_inputs   # still held back
+    gradients = [list(n.weight_gradients) for n in first.neurons]
+    for k, neuron in enumerate(first.neurons):
+        for i in range(5):
+            def get(neuron=neuron, i=i):
+                return neuron.weights[i]
+
+            def put(value, neuron=neuron, i=i):
+                neuron.weights[i] = value
+            assert_close(gradients[k][i], finite_difference(net, inputs, targets, get, put),
+                         "neuron %d w%d" % (k, i))
+
+
+def test_assigning_weights_drops_the_steps_held_back():
+    rng = random.Random(8)
+    net = NeuralNetwork(5, 4, 3, seed=4)
+    net.use_unrolled = False
+    for inputs, targets in samples(2, rng):
+        net.train(inputs, targets)
+    neuron = net.layers[0].neurons[1]
+    neuron.weights = [0.5, -0.25, 0.0, 1.0, 2.0]
+    inputs = [1.0, 2.0, 3.0, 4.0, 5.0]
+    net.feed_forward(inputs)
+    assert neuron.net_input == 0.5 - 0.5 + 0.0 + 4.0 + 10.0 + neuron.bias
+    assert neuron.weights == [0.5, -0.25, 0.0, 1.0, 2.0]
