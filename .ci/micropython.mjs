@@ -40,7 +40,8 @@ const toMp = (path) => "/repo/" + relative(ROOT, path).split(sep).join("/");
 
 async function runScript(script, files, mustPass) {
   const lines = [];
-  const echo = (line) => { lines.push(line); console.log("  " + line); };
+  const indent = mustPass ? "  " : "";
+  const echo = (line) => { lines.push(line); console.log(indent + line); };
   const mp = await loadMicroPython({ stdout: echo, stderr: echo, heapsize: 64 * 1024 * 1024 });
   for (const file of files) {
     const target = toMp(file);
