@@ -10,11 +10,18 @@
 // sys.path = [<script's folder>, "/repo", ...] and __file__ set, so
 // `import neuronsim` and `import smoke` work as they do under CPython.
 //
+// Files a smoke script needs but MicroPython cannot make (say, a module that
+// neuronsim's CPython-only exporter writes) come from tests/micropython/
+// prepare_*.py: each is run first with CPython ($PYTHON, default python3) and
+// writes into tests/micropython/generated/ (git-ignored), which is copied over
+// with everything else.
+//
 // A script passes when it finishes (or raises SystemExit(0)), prints at least
 // one line starting with "PASS" and none starting with "FAIL".  Scripts given
 // with --print are only run and must finish without an exception (used for
 // the seed fingerprints).  The exit status is 1 if any script failed.
 
+import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -82,6 +89,16 @@ if (scripts.length === 0) {
     .map((n) => join(SMOKE_DIR, n));
   if (scripts.length === 0) {
     console.error("no smoke_*.py scripts in " + SMOKE_DIR);
+    process.exit(1);
+  }
+}
+for (const name of readdirSync(SMOKE_DIR).filter((n) => /^prepare_.*\.py$/.test(n)).sort()) {
+  if (!printOnly) console.log("== CPython: " + relative(ROOT, join(SMOKE_DIR, name)));
+  try {
+    execFileSync(process.env.PYTHON || "python3", [join(SMOKE_DIR, name)],
+                 { cwd: ROOT, stdio: ["ignore", printOnly ? "ignore" : "inherit", "inherit"] });
+  } catch (error) {
+    console.error("FAILED " + name + ": " + error.message);
     process.exit(1);
   }
 }

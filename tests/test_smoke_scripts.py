@@ -17,11 +17,21 @@ SCRIPTS = sorted(name for name in os.listdir(HERE)
 
 
 def test_there_are_smoke_scripts():
-    assert {"smoke_worked_example.py", "smoke_gradients.py", "smoke_xor.py"} <= set(SCRIPTS)
+    assert {"smoke_worked_example.py", "smoke_gradients.py", "smoke_xor.py",
+            "smoke_edges.py"} <= set(SCRIPTS)
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    """Run tests/micropython/prepare_*.py (files the smoke scripts need), as .ci/run does."""
+    for name in sorted(os.listdir(HERE)):
+        if name.startswith("prepare_") and name.endswith(".py"):
+            subprocess.run([sys.executable, os.path.join(HERE, name)], check=True, timeout=300,
+                           cwd=os.path.dirname(os.path.dirname(HERE)))
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
-def test_smoke_script_passes(script):
+def test_smoke_script_passes(prepared, script):
     result = subprocess.run([sys.executable, os.path.join(HERE, script)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             universal_newlines=True, timeout=300)
