@@ -221,13 +221,14 @@ def from_dict(document):
         width = len(neurons)
 
     hidden = activations[0]
-    for index in range(1, len(layers) - 1):
+    for index in range(len(layers) - 1):
+        if not ACTIVATIONS[activations[index]].elementwise:
+            _fail("layers[%d].activation" % index,
+                  "%r works only on the output layer" % (activations[index],))
         if activations[index] != hidden:
             _fail("layers[%d].activation" % index,
                   "hidden layers share one activation: expected %r as in layers[0], got %r"
                   % (hidden, activations[index]))
-    if not ACTIVATIONS[hidden].elementwise:
-        _fail("layers[0].activation", "%r works only on the output layer" % (hidden,))
     try:
         COSTS[cost].check_activation(ACTIVATIONS[activations[-1]])
     except ValueError as error:
