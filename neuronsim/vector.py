@@ -26,6 +26,7 @@ except ImportError:  # MicroPython's operator module has no mul
 
 
 def _dot_loop(a, b):
+    """Σ a_i·b_i over two equal-length lists."""
     total = 0.0
     for x, y in zip(a, b):
         total += x * y
@@ -42,7 +43,6 @@ elif _mul is not None and sys.implementation.name == "cpython":
     dot = _dot_map
 else:
     dot = _dot_loop
-dot.__doc__ = dot.__doc__ or "Σ a_i·b_i over two equal-length lists."
 
 
 def subtract_scaled(values, direction, scale):
