@@ -8,9 +8,11 @@ that interpreter.  Three things make that hold:
 
 * **The numbers are exact.**  Each weight and bias is written as its IEEE-754
   bit pattern (16 hex digits) and rebuilt with integer arithmetic and
-  ``math.ldexp``, which is exact everywhere; a decimal literal would be read
-  back one bit off by an interpreter whose float parser does not round
-  correctly (MicroPython's).  The decimal values are in comments for readers.
+  ``math.ldexp``, which is exact everywhere.  A decimal literal is only as
+  exact as the interpreter's float parser, and MicroPython's has not always
+  rounded correctly (micropython/micropython#4132, #6024; 1.27 read all 9,006
+  values we tried exactly, but promises nothing).  The decimal values are in
+  comments for readers.
 * **The sums are the same sums.**  A neuron's net input is
   ``net = dot(weights, inputs) + bias`` with the dot product neuronsim itself
   uses on that interpreter (``neuronsim/vector.py``): ``math.sumprod`` where it

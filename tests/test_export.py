@@ -196,3 +196,53 @@ def test_exported_file_runs_isolated_and_matches_neuronsim_on(interpreter, tmp_p
             naive_differences += naive_result != expected
     if has_sumprod:  # the check above can fail: a plain loop is not what neuronsim computes
         assert naive_differences > 0, naive_differences
+
+
+# -- under MicroPython, when the portability work's runner is installed ----------------------
+
+RUNNER = os.path.join(ROOT, ".ci", "micropython.mjs")
+RUNNER_PACKAGE = os.path.join(ROOT, ".ci", "node_modules", "@micropython")
+
+# Run by MicroPython: rebuild each network from its seed (SplitMix64 gives the same
+# weights on every interpreter), run the exported source, compare bit for bit.
+MICROPYTHON_SCRIPT = """
+import struct
+from neuronsim import NeuralNetwork
+
+def bits(values):
+    return [struct.pack("<d", v) for v in values]
+
+failed = 0
+for case, source, rows in CASES:
+    net = NeuralNetwork(case.pop("num_inputs"), case.pop("num_hidden"), case.pop("num_outputs"),
+                        **case)
+    namespace = {}
+    exec(source, namespace)
+    weights = [bits(w + [b]) for _, neurons in namespace["LAYERS"] for w, b in neurons]
+    expected = [bits(n.weights + [n.bias]) for layer in net.layers for n in layer.neurons]
+    same_weights = weights == expected
+    same_outputs = all(bits(namespace["predict"](row)) == bits(net.feed_forward(row))
+                       for row in rows)
+    name = "%d-inputs seed %d" % (net.num_inputs, net.seed)
+    if same_weights and same_outputs:
+        print("PASS export %s: weights and %d predictions bit for bit" % (name, len(rows)))
+    else:
+        print("FAIL export %s: weights %s, outputs %s" % (name, same_weights, same_outputs))
+"""
+
+
+@pytest.mark.skipif(not (os.path.exists(RUNNER) and os.path.isdir(RUNNER_PACKAGE)),
+                    reason="the MicroPython runner (.ci/micropython.mjs and its node_modules, "
+                           "from the portability work) is not installed")
+def test_exported_module_matches_neuronsim_under_micropython(tmp_path):
+    cases = []
+    for case in CASES:
+        net = case_network(case)
+        rows = case_inputs(net, count=3)
+        cases.append((dict(case), export_source(net), rows))
+    script = tmp_path / "micropython_export.py"
+    script.write_text("CASES = %r\n%s" % (cases, MICROPYTHON_SCRIPT), encoding="utf-8")
+    result = subprocess.run(["node", RUNNER, str(script)], capture_output=True, text=True,
+                            cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("PASS export") == len(CASES)
