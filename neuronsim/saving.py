@@ -30,8 +30,10 @@ Traceback (most recent call last):
   ...
 neuronsim.saving.ModelFileError: layers[1].neurons[1].weights: expected 2 numbers, got 1
 
-Only ``json`` and ``os`` are needed to load (``tempfile`` too, to save), and
-messages use %-formatting, so the loader can run on small interpreters.
+Only ``json`` and ``os`` are needed to load, and messages use %-formatting:
+``loads``, ``load`` and ``from_dict`` run on MicroPython too (its ``json`` takes
+no ``parse_constant``; ``from_dict`` still refuses non-finite numbers).
+``save`` needs ``tempfile``, ``os.fsync`` and ``os.replace``: CPython and PyPy.
 """
 
 import json
@@ -102,12 +104,19 @@ def to_dict(net, metadata=None):
     return document
 
 
+def _json_text(value):
+    try:
+        return json.dumps(value, allow_nan=False)
+    except TypeError:  # MicroPython's json takes no allow_nan (the values are finite anyway)
+        return json.dumps(value)
+
+
 def dumps(net, metadata=None):
     """The network as JSON text (one layer per line, so diffs stay readable)."""
     document = to_dict(net, metadata)
     layers = document.pop("layers")
-    head = json.dumps(document, allow_nan=False, sort_keys=False)
-    lines = [json.dumps(layer, allow_nan=False) for layer in layers]
+    head = _json_text(document)
+    lines = [_json_text(layer) for layer in layers]
     return '%s, "layers": [\n  %s\n]}\n' % (head[:-1], ",\n  ".join(lines))
 
 
@@ -262,13 +271,16 @@ def parse(text):
         except UnicodeError:
             raise ModelFileError("not a neuronsim model: the file is not UTF-8 text")
     try:
-        document = json.loads(text, parse_constant=_reject_constant)
+        try:
+            document = json.loads(text, parse_constant=_reject_constant)
+        except TypeError:  # MicroPython: no parse_constant; from_dict still refuses inf/nan
+            document = json.loads(text)
     except ModelFileError:
         raise
-    except RecursionError:
-        raise ModelFileError("not a neuronsim model: JSON nested too deeply")
     except ValueError as error:  # json.JSONDecodeError is a ValueError
         raise ModelFileError("not valid JSON: %s" % error)
+    except RuntimeError:  # RecursionError (CPython), RuntimeError (MicroPython)
+        raise ModelFileError("not a neuronsim model: JSON nested too deeply")
     if not isinstance(document, dict):
         raise ModelFileError("not a neuronsim model: expected a JSON object, got %s"
                              % describe(document))

@@ -366,3 +366,56 @@ def test_a_failed_save_leaves_the_old_file_intact_and_no_temporary_file(tmp_path
     assert open(path, "rb").read() == before
     assert os.listdir(str(tmp_path)) == ["model.json"]
     assert all_parameters(NeuralNetwork.load(path)) == all_parameters(old)
+
+
+# -- the loader under MicroPython, when the portability work's runner is installed ------------
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RUNNER = os.path.join(ROOT, ".ci", "micropython.mjs")
+RUNNER_PACKAGE = os.path.join(ROOT, ".ci", "node_modules", "@micropython")
+
+MICROPYTHON_LOADER = """
+import struct
+from neuronsim import NeuralNetwork
+from neuronsim import saving
+
+def bits(values):
+    return [struct.pack("<d", v) for v in values]
+
+net = NeuralNetwork(5, [4, 3], 2, seed=9, activation="tanh", output_activation="softmax",
+                    cost="cross_entropy")
+row = [0.1, -0.2, 0.3, 0.7, -1.5]
+loaded = saving.loads(TEXT)      # written by CPython from the same seed
+same = bits(loaded.feed_forward(row)) == bits(net.feed_forward(row))
+print("%s loads CPython's file, predicts bit for bit" % ("PASS" if same else "FAIL"))
+document = saving.parse(TEXT)
+del document["layers"][1]["neurons"][2]["weights"][-1]
+try:
+    saving.from_dict(document)
+    print("FAIL a short weight list was accepted")
+except saving.ModelFileError as error:
+    ok = str(error) == "layers[1].neurons[2].weights: expected 4 numbers, got 3"
+    print("%s %s" % ("PASS" if ok else "FAIL", error))
+for bad in ("{nope", "[1, 2]", '{"format": "x"}'):
+    try:
+        saving.loads(bad)
+        print("FAIL accepted %r" % bad)
+    except saving.ModelFileError as error:
+        print("PASS refused %r: %s" % (bad, error))
+"""
+
+
+@pytest.mark.skipif(not (os.path.exists(RUNNER) and os.path.isdir(RUNNER_PACKAGE)),
+                    reason="the MicroPython runner (.ci/micropython.mjs and its node_modules, "
+                           "from the portability work) is not installed")
+def test_the_loader_runs_under_micropython(tmp_path):
+    import subprocess
+
+    text = saving.dumps(NeuralNetwork(5, [4, 3], 2, seed=9, activation="tanh",
+                                      output_activation="softmax", cost="cross_entropy"))
+    script = tmp_path / "micropython_loader.py"
+    script.write_text("TEXT = %r\n%s" % (text, MICROPYTHON_LOADER), encoding="utf-8")
+    result = subprocess.run(["node", RUNNER, str(script)], capture_output=True, text=True,
+                            cwd=ROOT, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("PASS") == 5
