@@ -207,6 +207,17 @@ def test_predict_names_the_input_columns_it_cannot_find(files):
     assert err.endswith("flowers.csv: no columns 'x1', 'x2' (the model was trained on x1, x2)\n")
 
 
+def test_diverging_training_says_so_in_one_line_exits_1_and_saves_nothing(files):
+    status, out, err = run("train", files / "xor.csv", "--layers", "2,4,1", "--activation",
+                           "linear", "--learning-rate", 100, "--epochs", 50, "--seed", 1,
+                           "--out", files / "m.json")
+    assert (status, out) == (1, "")
+    last = err.splitlines()[-1]
+    assert last.startswith("neuronsim: error: training diverged in epoch ")
+    assert "Traceback" not in err
+    assert not (files / "m.json").exists()
+
+
 def test_python_dash_m_exits_2_with_one_line_and_no_traceback(files):
     env = dict(os.environ, PYTHONPATH=ROOT)
     result = subprocess.run([sys.executable, "-m", "neuronsim", "info", str(files / "none.json")],
