@@ -196,8 +196,8 @@ def from_dict(document):
     if not isinstance(train_biases, bool):
         _fail("train_biases", "expected true or false, got %s" % describe(train_biases))
     seed = document.get("seed")
-    if seed is not None:
-        seed = _whole_number(seed, "seed", 0)
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        _fail("seed", "expected a whole number or null, got %s" % describe(seed))
     metadata = document.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         _fail("metadata", "expected a JSON object, got %s" % describe(metadata))
