@@ -1,8 +1,9 @@
 """The worked example: a 2-2-2 sigmoid network through one backward pass, by the library.
 
-Run it next to the maths: every number below is read from the network's own
-neurons (net_input, output, pd_error_wrt_output, delta, weight_gradients),
-none is typed in.
+Run it next to the maths: the step is printed by ``net.explain``, so every
+number below is read from the network's own neurons (net_input, output,
+pd_error_wrt_output, delta, weight_gradients), none is typed in.  It also
+draws the network at that step to demos/out/worked_example.svg.
 
     python3 demos/worked_example.py
 """
@@ -16,6 +17,7 @@ from neuronsim import NeuralNetwork  # noqa: E402
 
 INPUTS = [0.05, 0.1]
 TARGETS = [0.01, 0.99]
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "out")
 
 
 def g(value):
@@ -39,61 +41,28 @@ def step_in_the_wrong_order(net):
     net.hidden_layer.update(net.learning_rate, train_biases=False)
 
 
-def main():
+def main(outdir=OUT):
     net = build()
-    h1, h2 = net.hidden_layer.neurons
-    o1, o2 = net.output_layer.neurons
-    i1, i2 = INPUTS
-    eta = net.learning_rate
-
     print("The worked example: inputs i1=%s i2=%s, targets %s %s, learning rate η=%s"
-          % (i1, i2, TARGETS[0], TARGETS[1], eta))
-    print("weights w1..w4 = %s, w5..w8 = %s, biases b1=%s b2=%s (not trained)"
-          % (", ".join(g(w) for n in (h1, h2) for w in n.weights),
-             ", ".join(g(w) for n in (o1, o2) for w in n.weights), g(h1.bias), g(o1.bias)))
+          % (INPUTS[0], INPUTS[1], TARGETS[0], TARGETS[1], net.learning_rate))
+    print()
+    # The whole step, every number from the network's own neurons (net.explain
+    # computes w+ = w − η·∂E/∂w but moves no weight).
+    print(net.explain(INPUTS, TARGETS))
 
-    print("\nStep 1: forward pass")
-    net.feed_forward(INPUTS)
-    print("  net_h1 = w1·i1 + w2·i2 + b1 = %s·%s + %s·%s + %s = %s"
-          % (g(h1.weights[0]), i1, g(h1.weights[1]), i2, g(h1.bias), g(h1.net_input)))
-    print("  out_h1 = σ(net_h1) = %s        out_h2 = %s" % (g(h1.output), g(h2.output)))
-    print("  net_o1 = w5·out_h1 + w6·out_h2 + b2 = %s" % g(o1.net_input))
-    print("  out_o1 = %s        out_o2 = %s" % (g(o1.output), g(o2.output)))
+    # The picture of this very moment: outputs in the circles, ∂E/∂w on the lines.
+    os.makedirs(outdir, exist_ok=True)
+    picture = os.path.join(outdir, "worked_example.svg")
+    with open(picture, "w", encoding="utf-8") as handle:
+        handle.write(net.to_svg(INPUTS, TARGETS, label="gradient",
+                                title="The worked example: out in the circles, ∂E/∂w on the lines"))
 
-    print("\nStep 2: the error E = Σ ½(target − out)²")
-    e_o1, e_o2 = net.calculate_output_errors(INPUTS, TARGETS)
-    print("  E_o1 = %s   E_o2 = %s   E_total = %s" % (g(e_o1), g(e_o2), g(e_o1 + e_o2)))
-
-    print("\nStep 3: backward pass (every delta from the weights before the step)")
-    net.backprop(INPUTS, TARGETS)
-    slope_o1 = o1.activation.derivative(o1.net_input, o1.output)
-    print("  ∂E/∂w5 = ∂E/∂out_o1 × ∂out_o1/∂net_o1 × ∂net_o1/∂w5")
-    print("         = %s × %s × %s = %s"
-          % (g(o1.pd_error_wrt_output), g(slope_o1), g(o1.inputs[0]), g(o1.weight_gradients[0])))
-    print("  δ_o1 = ∂E/∂net_o1 = %s    δ_o2 = %s" % (g(o1.delta), g(o2.delta)))
-    slope_h1 = h1.activation.derivative(h1.net_input, h1.output)
-    print("  ∂E/∂out_h1 = δ_o1·w5 + δ_o2·w7 = %s·%s + %s·%s = %s"
-          % (g(o1.delta), g(o1.weights[0]), g(o2.delta), g(o2.weights[0]),
-             g(h1.pd_error_wrt_output)))
-    print("  ∂E/∂w1 = ∂E/∂out_h1 × ∂out_h1/∂net_h1 × ∂net_h1/∂w1")
-    print("         = %s × %s × %s = %s"
-          % (g(h1.pd_error_wrt_output), g(slope_h1), g(h1.inputs[0]), g(h1.weight_gradients[0])))
-
-    print("\nStep 4: one gradient-descent step, w+ = w − η·∂E/∂w")
-    names = iter(range(1, 9))
-    updated = []
-    for layer in net.layers:
-        for neuron in layer.neurons:
-            for weight, gradient in zip(neuron.weights, neuron.weight_gradients):
-                updated.append("w%d+ = %s" % (next(names), g(weight - eta * gradient)))
+    before = net.calculate_total_error([(INPUTS, TARGETS)])
     net.train(INPUTS, TARGETS)
-    after = [w for layer in net.layers for n in layer.neurons for w in n.weights]
-    print("  " + "   ".join(updated[:4]))
-    print("  " + "   ".join(updated[4:]))
-    assert ["%.9g" % w for w in after] == [u.split(" = ")[1] for u in updated]
-
+    print("net.train takes that step: w1..w8 are now %s"
+          % ", ".join(g(w) for layer in net.layers for n in layer.neurons for w in n.weights))
     error = net.calculate_total_error([(INPUTS, TARGETS)])
-    print("\nE_total after one step: %s (was %s)" % (g(error), g(e_o1 + e_o2)))
+    print("E_total after one step: %s (was %s)" % (g(error), g(before)))
     wrong = build()
     step_in_the_wrong_order(wrong)
     print("  Note: the original text prints 0.291027924 here, an erratum. Taking the hidden")
@@ -108,6 +77,7 @@ def main():
     print("\nAfter 10,000 steps: E_total = %s, outputs %s %s (targets %s %s)"
           % (g(net.calculate_total_error([(INPUTS, TARGETS)])), g(outputs[0]), g(outputs[1]),
              TARGETS[0], TARGETS[1]))
+    print("\nPicture of the first step: %s" % os.path.relpath(picture))
 
 
 if __name__ == "__main__":

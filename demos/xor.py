@@ -1,7 +1,9 @@
 """XOR, the classic problem a single neuron cannot solve, learned by a 2-4-1 network.
 
-Default settings (sigmoid, squared error, learning rate 0.5) and a fixed seed,
-so every run prints the same table.
+Default settings (sigmoid, squared error, learning rate 0.5; ``fit``'s online,
+shuffled training) and a fixed seed, so every run prints the same table.
+Training stops when the mean error per sample falls below 0.001, which
+puts every output within 0.1 of its target.
 
     python3 demos/xor.py
 """
@@ -15,31 +17,31 @@ from neuronsim import NeuralNetwork  # noqa: E402
 
 XOR = [([0, 0], [0]), ([0, 1], [1]), ([1, 0], [1]), ([1, 1], [0])]
 SEED = 1
-MAX_EPOCHS = 20000
+ERROR_THRESHOLD = 0.001
 
 
 def learn(seed=SEED):
-    """Train a 2-4-1 network on XOR until every output is within 0.1 of its target."""
+    """Train a 2-4-1 network on XOR with fit; return it and its History."""
     net = NeuralNetwork(2, 4, 1, seed=seed)
-    for epoch in range(1, MAX_EPOCHS + 1):
-        for inputs, targets in XOR:
-            net.train(inputs, targets)
-        if all(abs(net.feed_forward(x)[0] - t[0]) < 0.1 for x, t in XOR):
-            return net, epoch
-    return net, None
+    history = net.fit(XOR, seed=seed, error_threshold=ERROR_THRESHOLD)
+    return net, history
 
 
 def main():
-    net, epochs = learn()
-    if epochs is None:
-        print("XOR did not converge in %d epochs" % MAX_EPOCHS)
+    net, history = learn()
+    learned = history.stop_reason == "error_threshold"
+    if not learned:
+        print("XOR did not converge in %d epochs (stopped by %s)" % (history.epochs,
+                                                                   history.stop_reason))
     else:
-        print("XOR learned in %d epochs (seed %d, network %s)" % (epochs, net.seed, net))
+        print("XOR learned in %d epochs, %.2f s (seed %d, network %s)"
+              % (history.epochs, history.seconds, net.seed, net))
     print("\n  a  b | a XOR b | network")
     for inputs, targets in XOR:
-        print("  %d  %d |    %d    | %.4f" % (inputs[0], inputs[1], targets[0], net.feed_forward(inputs)[0]))
+        print("  %d  %d |    %d    | %.4f"
+              % (inputs[0], inputs[1], targets[0], net.predict(inputs)[0]))
     print("\nTotal error E = %.6f" % net.calculate_total_error(XOR))
-    return 0 if epochs is not None else 1
+    return 0 if learned else 1
 
 
 if __name__ == "__main__":

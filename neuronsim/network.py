@@ -249,6 +249,45 @@ class NeuralNetwork:
         for layer in self.layers:
             layer.update(learning_rate, train_biases)
 
+    # -- explaining and pictures (issue 6) -------------------------------------
+
+    def explain(self, inputs, targets):
+        """One training step on (inputs, targets), every number written out.
+
+        Returns text; no weight or bias changes (see ``neuronsim.explain``).
+        """
+        from .explain import explain
+        return explain(self, inputs, targets)
+
+    def to_svg(self, inputs=None, targets=None, label=None, **options):
+        """The network as an SVG picture (see ``neuronsim.pictures.network_svg``)."""
+        from .pictures import network_svg
+        return network_svg(self, inputs, targets, label=label, **options)
+
+    # -- training (issue 4) ----------------------------------------------------
+
+    def fit(self, training_data, **options):
+        """Train on a list of ``(inputs, targets)``; return a History.
+
+        Mini-batches, momentum, L2, shuffling, early stopping, progress and
+        divergence checks: see :func:`neuronsim.training.fit` for the keywords.
+        """
+        from .training import fit
+
+        return fit(self, training_data, **options)
+
+    def predict(self, inputs):
+        """The outputs for one input vector (a new list), like ``feed_forward``."""
+        from .training import predict
+
+        return predict(self, inputs)
+
+    def evaluate(self, data):
+        """``{"error": mean E per sample, "accuracy": fraction right or None}``."""
+        from .training import evaluate
+
+        return evaluate(self, data)
+
     # -- saving and export (issue 5) -------------------------------------------
 
     def to_dict(self, metadata=None):
