@@ -1,8 +1,9 @@
-"""The command line: ``python -m neuronsim train|predict|info|export`` (or ``neuronsim …``).
+"""The command line: ``python -m neuronsim train|predict|info|explain|export`` (or ``neuronsim …``).
 
     neuronsim train xor.csv --layers 2,4,1 --epochs 2000 --seed 1 --out xor.json
     neuronsim predict xor.json xor.csv          # CSV of outputs on stdout
     neuronsim info xor.json                     # architecture and counts
+    neuronsim explain xor.json --inputs 1,0 --targets 1   # one step, number by number
     neuronsim export xor.json > xor_model.py    # standalone module, imports only math
 
 CSV files: one sample per row, an optional header row (detected: a first row
@@ -25,8 +26,8 @@ import sys
 import time
 
 from . import __version__
-from .saving import ModelFileError, read_document, from_dict, save
-from .validation import describe
+from .saving import ModelFileError, from_dict, read_document, save
+from .training import TrainingDiverged
 
 EXIT_BAD_INPUT = 2
 EXIT_FAILED = 1
@@ -77,6 +78,17 @@ def _positive(kind):
             raise argparse.ArgumentTypeError("expected %s, got %r" % (wanted, text))
         return value
     return convert
+
+
+def _numbers_argument(text):
+    try:
+        values = [float(part) for part in text.split(",")]
+    except ValueError:
+        values = None
+    if not values or not all(math.isfinite(v) for v in values):
+        raise argparse.ArgumentTypeError("expected finite numbers separated by commas, like "
+                                         "0.05,0.1, got %r" % text)
+    return values
 
 
 def build_parser():
@@ -159,6 +171,20 @@ def build_parser():
         epilog="Example: neuronsim info iris.json")
     info.add_argument("model", metavar="MODEL.json")
     info.set_defaults(run=command_info)
+
+    explain = commands.add_parser(
+        "explain", help="write out one training step on one sample, number by number",
+        description="Print one step of gradient descent on one sample the way the worked "
+                    "example does it: every net input, output and error, the chain rule for "
+                    "every weight, every delta and every updated weight (computed, not saved: "
+                    "the model file is not changed). For small networks (up to 300 weights).",
+        epilog="Example: neuronsim explain xor.json --inputs 1,0 --targets 1")
+    explain.add_argument("model", metavar="MODEL.json")
+    explain.add_argument("--inputs", required=True, type=_numbers_argument, metavar="X1,X2,…",
+                         help="the sample's inputs, comma-separated")
+    explain.add_argument("--targets", required=True, type=_numbers_argument, metavar="T1,…",
+                         help="the sample's targets, comma-separated")
+    explain.set_defaults(run=command_explain)
 
     export = commands.add_parser(
         "export", help="write a standalone Python module (imports only math)",
@@ -358,7 +384,8 @@ class Progress:
             self.stream.flush()
 
 
-def _train_with_fit(net, samples, args, progress):
+def _train(net, samples, args, progress):
+    """``net.fit`` with the command's options; its callback drives the progress line."""
     def callback(epoch, history):
         progress(epoch, history.training_error[-1], history.seconds)
         return False
@@ -369,37 +396,6 @@ def _train_with_fit(net, samples, args, progress):
                       max_seconds=args.max_seconds, callback=callback)
     return (history.epochs, history.training_error[-1] if history.training_error else None,
             history.stop_reason, history.seconds)
-
-
-def _train_with_steps(net, samples, args, progress):
-    """Online gradient descent with ``net.train``, for a neuronsim without ``fit``."""
-    from .rng import SplitMix64
-
-    if args.batch_size != 1 or args.momentum or args.l2:
-        raise CommandError("--batch-size, --momentum and --l2 need NeuralNetwork.fit, "
-                           "which this neuronsim does not have")
-    rng = SplitMix64(net.seed)
-    order = list(samples)
-    start = time.time()
-    error, stop, epoch = None, "epochs", 0
-    for epoch in range(1, args.epochs + 1):
-        rng.shuffle(order)
-        total = 0.0
-        for inputs, targets in order:
-            total += net.train(inputs, targets)
-        error = total / len(order)
-        seconds = time.time() - start
-        progress(epoch, error, seconds)
-        if not math.isfinite(error):
-            raise ArithmeticError("training diverged in epoch %d (try a smaller "
-                                  "--learning-rate)" % epoch)
-        if args.error_threshold is not None and error < args.error_threshold:
-            stop = "error_threshold"
-            break
-        if args.max_seconds is not None and seconds >= args.max_seconds:
-            stop = "max_seconds"
-            break
-    return epoch, error, stop, time.time() - start
 
 
 def command_train(args, stdout, stderr):
@@ -415,13 +411,12 @@ def command_train(args, stdout, stderr):
     except (TypeError, ValueError) as error:
         raise CommandError(str(error))
     progress = Progress(args.epochs, stderr, args.quiet)
-    trainer = _train_with_fit if hasattr(net, "fit") else _train_with_steps
     try:
-        epochs, error, stop, seconds = trainer(net, samples, args, progress)
+        epochs, error, stop, seconds = _train(net, samples, args, progress)
     except (TypeError, ValueError) as error:
         progress.done()
         raise CommandError(str(error))
-    except ArithmeticError as error:  # fit's TrainingDiverged is one
+    except TrainingDiverged as error:
         progress.done()
         stderr.write("neuronsim: error: %s\n" % error)
         return EXIT_FAILED
@@ -524,6 +519,16 @@ def command_info(args, stdout, stderr):
         write("trained:    on %s, %s epochs, error %s, stopped by %s\n"
               % (metadata.get("data", "?"), training.get("epochs"),
                  training.get("training_error"), training.get("stop_reason")))
+    return 0
+
+
+def command_explain(args, stdout, stderr):
+    net, metadata = load_model(args.model)
+    try:
+        text = net.explain(args.inputs, args.targets)
+    except (TypeError, ValueError) as error:
+        raise CommandError("%s: %s" % (args.model, error))
+    stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 
 

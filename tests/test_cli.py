@@ -146,6 +146,17 @@ def test_export_writes_a_module_that_predicts_what_predict_printed(files):
     assert (files / "m.py").read_text() == source
 
 
+def test_explain_writes_out_one_step_and_leaves_the_model_file_alone(files):
+    model, _ = train_xor(files)
+    before = model.read_bytes()
+    status, out, err = run("explain", model, "--inputs", "1,0", "--targets", "1")
+    assert (status, err) == (0, "")
+    net = NeuralNetwork.load(str(model))
+    assert out.rstrip("\n") == net.explain([1.0, 0.0], [1.0]).rstrip("\n")
+    assert "net_h1 = w1·i1 + w2·i2 + b_h1" in out
+    assert model.read_bytes() == before
+
+
 # -- errors: one line, status 2, no traceback -----------------------------------------------
 
 BAD_CALLS = [
@@ -175,6 +186,12 @@ BAD_CALLS = [
     (["train", "{tmp}/xor.csv", "--out", "{tmp}/m.json"], "the following arguments are required: --layers"),
     (["predict", "{tmp}/xor.json", "{tmp}/flowers.csv"],
      "flowers.csv: expected 2 input columns per row, got 5"),
+    (["explain", "{tmp}/xor.json", "--inputs", "1,0,1", "--targets", "1"],
+     "xor.json: inputs: expected 2 numbers, got 3"),
+    (["explain", "{tmp}/xor.json", "--inputs", "1,nan", "--targets", "1"],
+     "argument --inputs: expected finite numbers separated by commas"),
+    (["explain", "{tmp}/big.json", "--inputs", ",".join(["0"] * 30), "--targets", "1"],
+     "big.json: net: explain writes out every weight and reads well up to"),
     (["frobnicate"], "argument COMMAND: invalid choice: 'frobnicate'"),
     ([], "the following arguments are required: COMMAND"),
 ]
@@ -191,6 +208,7 @@ def test_a_bad_call_prints_one_line_and_exits_2(files, argv, message):
     (files / "bad.csv").write_text("x1,x2,y\n1,2,3\n1,one,3\n")
     (files / "ragged.csv").write_text("1,2,3\n1,2,3\n1,2\n")
     NeuralNetwork(2, 2, 1, seed=1).save(str(files / "xor.json"))
+    NeuralNetwork(30, 20, 1, seed=1).save(str(files / "big.json"))
     argv = [part.format(tmp=files) for part in argv]
     status, out, err = run(*argv)
     assert status == 2
@@ -228,7 +246,9 @@ def test_python_dash_m_exits_2_with_one_line_and_no_traceback(files):
 
 
 @pytest.mark.parametrize("command, expected", [
-    ([], ["train", "predict", "info", "export", "train --help"]),
+    ([], ["train", "predict", "info", "explain", "export", "train --help"]),
+    (["explain"], ["--inputs", "--targets", "chain rule", "not changed",
+                   "Example: neuronsim explain"]),
     (["train"], ["--layers", "--target-columns", "--epochs", "--batch-size", "--learning-rate",
                  "--out", "class labels", "stderr", "Example: neuronsim train"]),
     (["predict"], ["CSV", "stdout", "header", "Example: neuronsim predict"]),
