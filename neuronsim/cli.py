@@ -317,7 +317,7 @@ def load_training_data(args):
 
     classes = None
     labels = [row[targets[0]] for _, row in rows]
-    if len(targets) == 1 and not all(_is_number(label) for label in labels):
+    if len(targets) == 1 and not any(_is_number(label) for label in labels):
         classes = sorted(set(labels))
         if len(classes) != num_outputs:
             raise CommandError("--layers: %d outputs, but column %s holds %d class labels (%s)"

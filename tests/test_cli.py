@@ -166,6 +166,8 @@ BAD_CALLS = [
     (["export", "{tmp}/xor.csv"], "xor.csv: not valid JSON"),
     (["train", "{tmp}/bad.csv", "--layers", "2,4,1", "--out", "{tmp}/m.json"],
      "bad.csv, line 3, column 'x2': expected a finite number, got 'one'"),
+    (["train", "{tmp}/typo.csv", "--layers", "2,4,1", "--out", "{tmp}/m.json"],
+     "typo.csv, line 4, column 'y': expected a finite number, got '1x'"),
     (["train", "{tmp}/ragged.csv", "--layers", "2,4,1", "--out", "{tmp}/m.json"],
      "ragged.csv, line 3: expected 3 columns like the first row, got 2"),
     (["train", "{tmp}/xor.csv", "--layers", "2,x,1", "--out", "{tmp}/m.json"],
@@ -207,6 +209,7 @@ def test_a_bad_call_prints_one_line_and_exits_2(files, argv, message):
     (files / "short.json").write_text(json.dumps(short))
     (files / "bad.csv").write_text("x1,x2,y\n1,2,3\n1,one,3\n")
     (files / "ragged.csv").write_text("1,2,3\n1,2,3\n1,2\n")
+    (files / "typo.csv").write_text("a,b,y\n0,0,0\n0,1,1\n1,0,1x\n")
     NeuralNetwork(2, 2, 1, seed=1).save(str(files / "xor.json"))
     NeuralNetwork(30, 20, 1, seed=1).save(str(files / "big.json"))
     argv = [part.format(tmp=files) for part in argv]
