@@ -359,6 +359,7 @@ class Progress:
         self.tty = hasattr(stream, "isatty") and stream.isatty()
         self.every = max(1, epochs // 10)
         self.last_shown = 0.0
+        self.shown = 0
         self.width = len(str(epochs))
 
     def line(self, epoch, error, seconds):
@@ -372,7 +373,9 @@ class Progress:
             now = time.time()
             if now - self.last_shown >= 0.1 or epoch == self.epochs or epoch == 1:
                 self.last_shown = now
-                self.stream.write("\r" + self.line(epoch, error, seconds))
+                text = self.line(epoch, error, seconds)
+                self.stream.write("\r" + text.ljust(self.shown))  # cover a longer last line
+                self.shown = len(text)
                 self.stream.flush()
         elif epoch == 1 or epoch % self.every == 0 or epoch == self.epochs:
             self.stream.write(self.line(epoch, error, seconds) + "\n")
@@ -390,17 +393,18 @@ def _train(net, samples, args, progress):
         progress(epoch, history.training_error[-1], history.seconds)
         return False
 
-    history = net.fit(samples, epochs=args.epochs, batch_size=args.batch_size,
-                      learning_rate=args.learning_rate, momentum=args.momentum, l2=args.l2,
-                      seed=args.seed, error_threshold=args.error_threshold,
-                      max_seconds=args.max_seconds, callback=callback)
-    return (history.epochs, history.training_error[-1] if history.training_error else None,
-            history.stop_reason, history.seconds)
+    return net.fit(samples, epochs=args.epochs, batch_size=args.batch_size,
+                   learning_rate=args.learning_rate, momentum=args.momentum, l2=args.l2,
+                   seed=args.seed, error_threshold=args.error_threshold,
+                   max_seconds=args.max_seconds, callback=callback)
 
 
 def command_train(args, stdout, stderr):
     from .network import NeuralNetwork
 
+    directory = os.path.dirname(os.path.abspath(args.out))
+    if not os.path.isdir(directory):  # find out before training, not after
+        raise CommandError("--out: no such directory: %s" % directory)
     samples, metadata = load_training_data(args)
     sizes = args.layers
     try:
@@ -412,7 +416,7 @@ def command_train(args, stdout, stderr):
         raise CommandError(str(error))
     progress = Progress(args.epochs, stderr, args.quiet)
     try:
-        epochs, error, stop, seconds = _train(net, samples, args, progress)
+        history = _train(net, samples, args, progress)
     except (TypeError, ValueError) as error:
         progress.done()
         raise CommandError(str(error))
@@ -421,14 +425,16 @@ def command_train(args, stdout, stderr):
         stderr.write("neuronsim: error: %s\n" % error)
         return EXIT_FAILED
     progress.done()
+    epochs, error, stop = history.epochs, history.training_error[-1], history.stop_reason
     metadata["training"] = {"epochs": epochs, "training_error": error, "stop_reason": stop,
-                            "seconds": round(seconds, 3), "batch_size": args.batch_size,
-                            "momentum": args.momentum, "l2": args.l2}
+                            "seconds": round(history.seconds, 3), "shuffle_seed": history.seed,
+                            "batch_size": args.batch_size, "momentum": args.momentum,
+                            "l2": args.l2}
     save(net, args.out, metadata)
     if not args.quiet:
         stderr.write("neuronsim: trained %d epoch%s in %.1fs (stopped by %s), error %.6g; "
-                     "saved %s\n" % (epochs, "" if epochs == 1 else "s", seconds, stop, error,
-                                     args.out))
+                     "saved %s\n" % (epochs, "" if epochs == 1 else "s", history.seconds, stop,
+                                     error, args.out))
     return 0
 
 

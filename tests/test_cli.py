@@ -76,6 +76,22 @@ def test_training_is_repeatable_from_a_seed(files):
     assert second == first
 
 
+def test_on_a_terminal_the_progress_line_is_rewritten_in_place(files):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    stderr = Terminal()
+    status = main(["train", str(files / "xor.csv"), "--layers", "2,4,1", "--epochs", "50",
+                   "--seed", "1", "--out", str(files / "m.json")], io.StringIO(), stderr)
+    text = stderr.getvalue()
+    assert status == 0
+    progress, summary = text.rstrip("\n").rsplit("\n", 1)
+    assert "\n" not in progress and progress.count("\r") >= 2
+    assert progress.rsplit("\r", 1)[1].startswith("neuronsim: epoch 50/50  error ")
+    assert summary.startswith("neuronsim: trained 50 epochs")
+
+
 def test_quiet_training_writes_nothing_to_stderr(files):
     _, err = train_xor(files, "--quiet")
     assert err == ""
@@ -166,6 +182,8 @@ BAD_CALLS = [
     (["export", "{tmp}/xor.csv"], "xor.csv: not valid JSON"),
     (["train", "{tmp}/bad.csv", "--layers", "2,4,1", "--out", "{tmp}/m.json"],
      "bad.csv, line 3, column 'x2': expected a finite number, got 'one'"),
+    (["train", "{tmp}/xor.csv", "--layers", "2,4,1", "--out", "{tmp}/no/such/m.json"],
+     "--out: no such directory: "),
     (["train", "{tmp}/typo.csv", "--layers", "2,4,1", "--out", "{tmp}/m.json"],
      "typo.csv, line 4, column 'y': expected a finite number, got '1x'"),
     (["train", "{tmp}/ragged.csv", "--layers", "2,4,1", "--out", "{tmp}/m.json"],
