@@ -131,10 +131,20 @@ def test_custom_activations_cannot_be_exported():
 
 # -- on every interpreter we have, with nothing installed ---------------------------------
 
-INTERPRETERS = [sys.executable] + [
-    path for path in ["/root/.pyenv/versions/%s/bin/python3" % v
-                      for v in ("3.8.18", "3.11.7", "3.12.1", "3.13.0")] + ["/usr/bin/pypy3"]
-    if os.path.exists(path)]
+def _interpreters():
+    """This one, then every other one on the machine (3.8, 3.11, 3.12, 3.13, PyPy)."""
+    found, seen = [], set()
+    for path in [sys.executable] + ["/root/.pyenv/versions/%s/bin/python3" % v
+                                    for v in ("3.8.18", "3.11.7", "3.12.1", "3.13.0")] \
+            + ["/usr/bin/pypy3"]:
+        real = os.path.realpath(path)
+        if os.path.exists(path) and real not in seen:
+            seen.add(real)
+            found.append(path)
+    return found
+
+
+INTERPRETERS = _interpreters()
 
 # Run by the interpreter under test: neuronsim's own outputs for the cases.
 REFERENCE = """
