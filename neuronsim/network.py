@@ -294,6 +294,35 @@ class NeuralNetwork:
 
         return evaluate(self, data)
 
+    # -- saving and export (issue 5) -------------------------------------------
+
+    def to_dict(self, metadata=None):
+        """Every weight, bias and option as JSON-ready data (see neuronsim.saving)."""
+        from .saving import to_dict
+        return to_dict(self, metadata)
+
+    @classmethod
+    def from_dict(cls, document):
+        """A network from :meth:`to_dict`'s data; bad data raises saving.ModelFileError."""
+        from .saving import from_dict
+        return from_dict(document)
+
+    def save(self, path, metadata=None):
+        """Write the network to ``path`` as JSON, atomically (see neuronsim.saving)."""
+        from .saving import save
+        save(self, path, metadata)
+
+    @classmethod
+    def load(cls, path):
+        """A network from a file written by :meth:`save`; never executes anything."""
+        from .saving import load
+        return load(path)
+
+    def export_source(self):
+        """A standalone Python module (imports only math) whose predict() is feed_forward."""
+        from .export import export_source
+        return export_source(self)
+
     # -- issue 7: the hot path chosen by size ----------------------------------
 
     _unrolled = None        # (cost, run) once built; see neuronsim/unrolled.py

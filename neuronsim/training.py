@@ -80,7 +80,7 @@ class TrainingDiverged(ArithmeticError):
     """
 
     def __init__(self, message, epoch, history):
-        ArithmeticError.__init__(self, message)
+        super().__init__(message)  # MicroPython: ArithmeticError has no __init__ attribute
         try:
             self.epoch = epoch
             self.history = history

@@ -32,6 +32,25 @@ def describe(value):
     return "%s (%s)" % (text, kind)
 
 
+def _sized(value):
+    """True if len(value) works (not hasattr(value, "__len__"): MicroPython's
+    built-in types do not expose their special methods as attributes)."""
+    try:
+        len(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _iterable(value):
+    """True if iter(value) works (see _sized for why not hasattr)."""
+    try:
+        iter(value)
+    except TypeError:
+        return False
+    return True
+
+
 def _as_float(value, name):
     """One value → float, or TypeError/ValueError naming it."""
     if isinstance(value, bool) or not isinstance(value, _NUMBER_TYPES):
@@ -75,8 +94,7 @@ def check_vector(values, name, length=None):
                 break
         else:
             return values[:]
-    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__len__") \
-            or not hasattr(values, "__iter__"):
+    if isinstance(values, (str, bytes, dict)) or not _sized(values) or not _iterable(values):
         raise TypeError("%s: expected a list of numbers, got %s" % (name, describe(values)))
     if length is not None and len(values) != length:
         raise ValueError("%s: expected %d number%s, got %d"
@@ -101,7 +119,7 @@ def check_biases(bias, count, name):
         return [0.0] * count
     if isinstance(bias, (list, tuple)):
         return check_vector(bias, name, count)
-    if hasattr(bias, "__iter__") and not isinstance(bias, (str, bytes)):
+    if _iterable(bias) and not isinstance(bias, (str, bytes)):
         raise TypeError("%s: expected a number or a list of numbers, got %s"
                         % (name, describe(bias)))
     return [check_number(bias, name)] * count
@@ -125,13 +143,13 @@ def check_seed(seed, name="seed"):
 
 def check_samples(samples, num_inputs, num_outputs, name="training_sets"):
     """A sequence of ``(inputs, targets)`` pairs → a list of (list, list) of floats."""
-    if isinstance(samples, (str, bytes, dict)) or not hasattr(samples, "__iter__"):
+    if isinstance(samples, (str, bytes, dict)) or not _iterable(samples):
         raise TypeError("%s: expected a list of (inputs, targets) pairs, got %s"
                         % (name, describe(samples)))
     checked = []
     for index, sample in enumerate(samples):
         where = "%s[%d]" % (name, index)
-        if isinstance(sample, (str, bytes, dict)) or not hasattr(sample, "__len__"):
+        if isinstance(sample, (str, bytes, dict)) or not _sized(sample):
             raise TypeError("%s: expected an (inputs, targets) pair, got %s" % (where, describe(sample)))
         if len(sample) != 2:
             raise ValueError("%s: expected an (inputs, targets) pair, got %d items"

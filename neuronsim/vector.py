@@ -144,8 +144,11 @@ def fold_steps(values, directions, scales):
 
 #: How many gradient steps a layer may hold back and fold into one pass over
 #: its weights (see NeuronLayer.update).  Each fold saves the loop overhead of
-#: the passes it replaces (≈ 15–20 ns per weight per step on CPython).  0
-#: where it does not pay: PyPy and MicroPython step in place, allocating
-#: nothing.
-MAX_DEFERRED_STEPS = 8 if _cpython else 0
+#: the passes it replaces: on CPython 3.12+ a 784-30-10 step drops from ≈ 80
+#: to ≈ 50 ns per weight.  Held-back steps change how net inputs round (by a
+#: correction instead of a dot product with the stepped weights), so only
+#: where dot products already round differently from PyPy's (math.sumprod,
+#: 3.12+); on CPython 3.8–3.11 the gain was small (≈ 5–10%) and training stays
+#: bit-identical to PyPy's.  PyPy and MicroPython step in place, allocating nothing.
+MAX_DEFERRED_STEPS = 8 if _cpython and hasattr(math, "sumprod") else 0
 _FOLDS = {count: _folding(count) for count in range(2, MAX_DEFERRED_STEPS + 1)}

@@ -1,0 +1,203 @@
+"""Export a trained network as a standalone Python module that imports only ``math``.
+
+``export_source(net)`` returns the text of a module with every weight and
+bias inlined and a ``predict(inputs)`` function.  Copy that one file to a
+device, a plugin or a bare interpreter (CPython, PyPy, MicroPython) and
+``predict`` returns exactly, bit for bit, what ``net.feed_forward`` returns on
+that interpreter.  Three things make that hold:
+
+* **The numbers are exact.**  Each weight and bias is written as its IEEE-754
+  bit pattern (16 hex digits) and rebuilt with integer arithmetic and
+  ``math.ldexp``, which is exact everywhere.  A decimal literal is only as
+  exact as the interpreter's float parser, and MicroPython's has not always
+  rounded correctly (micropython/micropython#4132, #6024; 1.27 read all 9,006
+  values we tried exactly, but promises nothing).  The decimal values are in
+  comments for readers.
+* **The sums are the same sums.**  A neuron's net input is
+  ``net = dot(weights, inputs) + bias`` with the dot product neuronsim itself
+  uses on that interpreter (``neuronsim/vector.py``): ``math.sumprod`` where it
+  exists (CPython 3.12+, extended precision), else a plain left-to-right loop
+  from 0.0 — which is what ``sum(map(mul, …))`` computes on CPython 3.8–3.11
+  and what PyPy and MicroPython run.
+* **The activations are the same code**: the numerically stable sigmoid,
+  ``math.tanh``, the ReLUs, and softmax shifted by its largest net input,
+  copied from ``neuronsim/activations.py``.
+
+>>> from neuronsim import NeuralNetwork
+>>> net = NeuralNetwork(2, 2, 2, hidden_layer_weights=[0.15, 0.2, 0.25, 0.3],
+...                     hidden_layer_bias=0.35, output_layer_weights=[0.4, 0.45, 0.5, 0.55],
+...                     output_layer_bias=0.6)
+>>> namespace = {}
+>>> exec(export_source(net), namespace)
+>>> namespace["predict"]([0.05, 0.1]) == net.feed_forward([0.05, 0.1])
+True
+"""
+
+from . import __version__
+from .activations import ACTIVATIONS
+from .saving import to_dict
+
+_STRUCT_HEX = "%016x"
+
+
+def float_bits(value):
+    """The 64-bit IEEE-754 pattern of a float, as 16 hex digits.
+
+    >>> float_bits(0.15), float_bits(-0.0), float_bits(5e-324)
+    ('3fc3333333333333', '8000000000000000', '0000000000000001')
+    """
+    import struct
+
+    return _STRUCT_HEX % struct.unpack("<Q", struct.pack("<d", value))[0]
+
+
+# Pieces of the generated module.  Everything in them must run on MicroPython:
+# no f-strings, no imports but math, no big integers (the 64-bit pattern is
+# read as two 32-bit halves), float("inf") rather than math.inf.
+
+_DECODE = '''
+def _float(word):
+    """One float from its 16-hex-digit IEEE-754 bit pattern, exactly."""
+    high = int(word[:8], 16)
+    low = int(word[8:], 16)
+    exponent = (high >> 20) & 0x7FF
+    mantissa = float(high & 0xFFFFF) * 4294967296.0 + float(low)   # < 2**52: exact
+    if exponent == 0:                                               # zero or subnormal
+        value = math.ldexp(mantissa, -1074)
+    else:
+        value = math.ldexp(mantissa + 4503599627370496.0, exponent - 1075)
+    return -value if high >> 31 else value
+
+
+def _neuron(weights, bias):
+    return ([_float(word) for word in weights.split()], _float(bias))
+'''
+
+_DOT = '''
+# The dot product neuronsim uses on this interpreter (neuronsim/vector.py).
+try:
+    _dot = math.sumprod                 # CPython 3.12+
+except AttributeError:
+    def _dot(a, b):                     # = sum(map(mul, a, b)) on CPython < 3.12
+        total = 0.0
+        for x, y in zip(a, b):
+            total += x * y
+        return total
+'''
+
+_ACTIVATION_SOURCE = {
+    "sigmoid": '''
+def _sigmoid(nets):
+    """1 / (1 + e^-net), written so exp never overflows."""
+    result = []
+    for net in nets:
+        if net >= 0.0:
+            result.append(1.0 / (1.0 + math.exp(-net)))
+        else:
+            exp_net = math.exp(net)
+            result.append(exp_net / (1.0 + exp_net))
+    return result
+''',
+    "tanh": '''
+def _tanh(nets):
+    return [math.tanh(net) for net in nets]
+''',
+    "relu": '''
+def _relu(nets):
+    return [net if net > 0.0 else 0.0 for net in nets]
+''',
+    "leaky_relu": '''
+def _leaky_relu(nets):
+    return [net if net > 0.0 else %r * net for net in nets]
+''' % ACTIVATIONS["leaky_relu"].slope,
+    "linear": '''
+def _linear(nets):
+    return list(nets)
+''',
+    "softmax": '''
+def _softmax(nets):
+    """e^net_k / sum e^net_j, shifted by the largest net input."""
+    largest = max(nets)
+    if largest == _INF:
+        winners = [1.0 if net == _INF else 0.0 for net in nets]
+        count = sum(winners)
+        return [w / count for w in winners]
+    if largest == -_INF:
+        return [1.0 / len(nets)] * len(nets)
+    exps = [math.exp(net - largest) for net in nets]
+    total = sum(exps)
+    return [e / total for e in exps]
+''',
+}
+
+_PREDICT = '''
+def predict(inputs):
+    """The network's outputs for one list of NUM_INPUTS numbers."""
+    if isinstance(inputs, (str, bytes)) or len(inputs) != NUM_INPUTS:
+        raise ValueError("inputs: expected %d numbers, got %r" % (NUM_INPUTS, inputs))
+    values = []
+    for index, value in enumerate(inputs):
+        if isinstance(value, (str, bytes, bool)):
+            raise TypeError("inputs[%d]: expected a number, got %r" % (index, value))
+        value = float(value)
+        if value - value != 0.0:
+            raise ValueError("inputs[%d]: expected a finite number, got %r" % (index, value))
+        values.append(value)
+    for activation, neurons in LAYERS:
+        values = activation([_dot(weights, values) + bias for weights, bias in neurons])
+    return values
+'''
+
+
+def _decimal_list(values):
+    return ", ".join(repr(v) for v in values)
+
+
+def export_source(net):
+    """The text of a standalone module computing ``net.feed_forward`` (see above)."""
+    document = to_dict(net)  # the same checks as saving: built-in activations only
+    layers = document["layers"]
+    sizes = [document["num_inputs"]] + [len(layer["neurons"]) for layer in layers]
+    used = []
+    for layer in layers:
+        if layer["activation"] not in used:
+            used.append(layer["activation"])
+    architecture = "-".join(str(size) for size in sizes)
+    activations = "/".join(layer["activation"] for layer in layers)
+
+    out = []
+    write = out.append
+    write('"""A trained neuronsim network, %s (%s), as a standalone module.\n\n'
+          % (architecture, activations))
+    write("Generated by neuronsim %s.  It imports nothing but math and runs on CPython,\n"
+          "PyPy and MicroPython (double-precision floats):\n\n"
+          "    import %s\n"
+          "    outputs = %s.predict([...%d numbers...])\n\n"
+          "predict() returns exactly what NeuralNetwork.feed_forward returned for the\n"
+          "same inputs on the same interpreter.  The network was trained with cost %r.\n"
+          '"""\n\n' % (__version__, "model", "model", sizes[0], document["cost"]))
+    write("import math\n\n")
+    write("NUM_INPUTS = %d\nNUM_OUTPUTS = %d\nLAYER_SIZES = %r\n" % (sizes[0], sizes[-1], sizes))
+    write("_INF = float(\"inf\")\n")
+    write(_DECODE)
+    write(_DOT)
+    for name in used:
+        write(_ACTIVATION_SOURCE[name])
+    write("\n\n# Each neuron: its weights (in input order) and its bias, as IEEE-754 bit\n"
+          "# patterns; the decimal values are in the comment above each one.\n"
+          "LAYERS = (\n")
+    for index, layer in enumerate(layers):
+        role = "output" if index == len(layers) - 1 else "hidden"
+        write("    # layers[%d]: %s, %d neurons x %d inputs, %s\n"
+              % (index, role, len(layer["neurons"]), sizes[index], layer["activation"]))
+        write("    (_%s, [\n" % layer["activation"])
+        for position, neuron in enumerate(layer["neurons"]):
+            write("        # [%d] weights %s; bias %r\n"
+                  % (position, _decimal_list(neuron["weights"]), neuron["bias"]))
+            write('        _neuron("%s",\n                "%s"),\n'
+                  % (" ".join(float_bits(w) for w in neuron["weights"]),
+                     float_bits(neuron["bias"])))
+        write("    ]),\n")
+    write(")\n")
+    write(_PREDICT)
+    return "".join(out)

@@ -1,0 +1,353 @@
+"""Saving and loading a network as JSON: every weight and bias, exactly.
+
+A saved network is a JSON document with a format name and a version, the
+input width, the cost, the options needed to go on training, and one entry
+per layer (hidden first, output last) holding its activation and, neuron by
+neuron, its weights (in input order: w1, w2 feed h1) and its bias::
+
+    {"format": "neuronsim-network", "version": 1,
+     "num_inputs": 2, "cost": "squared_error",
+     "learning_rate": 0.5, "train_biases": false, "seed": 7,
+     "layers": [{"activation": "sigmoid",
+                 "neurons": [{"weights": [0.15, 0.2], "bias": 0.35}, ...]}, ...],
+     "metadata": {...}}                      # optional, free-form, ignored by the loader
+
+Floats are written with ``repr`` (the shortest text that reads back as the
+same double), so a loaded network predicts bit for bit what the saved one
+did.  Loading only parses JSON and looks activation and cost names up in
+neuronsim's own tables: nothing in a file is ever executed.  Anything wrong
+with a document raises one exception, :class:`ModelFileError` (a
+``ValueError``), whose message says where and what:
+
+>>> from neuronsim import NeuralNetwork
+>>> net = NeuralNetwork(2, 2, 2, seed=7)
+>>> document = to_dict(net)
+>>> from_dict(document).feed_forward([0.05, 0.1]) == net.feed_forward([0.05, 0.1])
+True
+>>> del document["layers"][1]["neurons"][1]["weights"][-1]
+>>> from_dict(document)
+Traceback (most recent call last):
+  ...
+neuronsim.saving.ModelFileError: layers[1].neurons[1].weights: expected 2 numbers, got 1
+
+Only ``json`` and ``os`` are needed to load, and messages use %-formatting:
+``loads``, ``load`` and ``from_dict`` run on MicroPython too (its ``json`` takes
+no ``parse_constant``; ``from_dict`` still refuses non-finite numbers).
+``save`` needs ``tempfile``, ``os.fsync`` and ``os.replace``: CPython and PyPy.
+"""
+
+import json
+import os
+
+from .activations import ACTIVATIONS
+from .costs import COSTS
+from .validation import check_vector, describe
+
+FORMAT = "neuronsim-network"
+VERSION = 1
+
+_TOP_KEYS = ("format", "version", "num_inputs", "cost", "learning_rate", "train_biases",
+             "seed", "layers", "metadata")
+_REQUIRED_TOP_KEYS = ("format", "version", "num_inputs", "cost", "layers")
+_LAYER_KEYS = ("activation", "neurons")
+_NEURON_KEYS = ("weights", "bias")
+
+
+class ModelFileError(ValueError):
+    """A saved network that cannot be loaded: not JSON, wrong format, version,
+    shape or type.  The message names the place (``layers[1].neurons[3].weights``)."""
+
+
+# -- network → document ------------------------------------------------------
+
+def _registered_name(thing, table, what, where):
+    """The name under which ``thing`` (an activation or cost) can be loaded again."""
+    name = getattr(thing, "name", None)
+    known = table.get(name) if isinstance(name, str) else None
+    if known is None or type(known) is not type(thing) or \
+            getattr(known, "__dict__", {}) != getattr(thing, "__dict__", {}):
+        raise ValueError("%s: cannot save a custom %s (%s); only the built-in ones (%s) "
+                         "can be saved" % (where, what, describe(thing),
+                                           ", ".join(sorted(table))))
+    return name
+
+
+def to_dict(net, metadata=None):
+    """The network as plain JSON-ready data (dicts, lists, floats, str, bool, int).
+
+    ``metadata`` (any JSON-ready dict, e.g. the column names a CLI trained
+    on) is stored as it is under ``"metadata"``.
+    """
+    if metadata is not None and not isinstance(metadata, dict):
+        raise TypeError("metadata: expected a dict or None, got %s" % describe(metadata))
+    layers = []
+    for index, layer in enumerate(net.layers):
+        activation = _registered_name(layer.activation, ACTIVATIONS, "activation",
+                                      "layers[%d].activation" % index)
+        layers.append({
+            "activation": activation,
+            "neurons": [{"weights": [float(w) for w in neuron.weights],
+                         "bias": float(neuron.bias)} for neuron in layer.neurons],
+        })
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "num_inputs": net.num_inputs,
+        "cost": _registered_name(net.cost, COSTS, "cost", "cost"),
+        "learning_rate": float(net.learning_rate),
+        "train_biases": net.train_biases,
+        "seed": net.seed,
+        "layers": layers,
+    }
+    if metadata is not None:
+        document["metadata"] = metadata
+    return document
+
+
+def _json_text(value):
+    try:
+        return json.dumps(value, allow_nan=False)
+    except TypeError:  # MicroPython's json takes no allow_nan (the values are finite anyway)
+        return json.dumps(value)
+
+
+def dumps(net, metadata=None):
+    """The network as JSON text (one layer per line, so diffs stay readable)."""
+    document = to_dict(net, metadata)
+    layers = document.pop("layers")
+    head = _json_text(document)
+    lines = [_json_text(layer) for layer in layers]
+    return '%s, "layers": [\n  %s\n]}\n' % (head[:-1], ",\n  ".join(lines))
+
+
+# -- document → network ------------------------------------------------------
+
+def _fail(where, message):
+    raise ModelFileError("%s: %s" % (where, message) if where else message)
+
+
+def _check_keys(mapping, where, allowed, required):
+    if not isinstance(mapping, dict):
+        _fail(where, "expected a JSON object, got %s" % describe(mapping))
+    for key in required:
+        if key not in mapping:
+            _fail(where, "missing key %r" % (key,))
+    for key in mapping:
+        if key not in allowed:
+            _fail(where, "unknown key %r; expected one of %s"
+                  % (key, ", ".join(repr(k) for k in allowed)))
+
+
+def _number(value, where, positive=False):
+    try:
+        result = check_vector([value], where, 1)[0]
+    except (TypeError, ValueError):
+        _fail(where, "expected a finite number, got %s" % describe(value))
+    if positive and not result > 0.0:
+        _fail(where, "expected a number > 0, got %s" % describe(value))
+    return result
+
+
+def _vector(values, where, length):
+    if not isinstance(values, list):
+        _fail(where, "expected a list of %d numbers, got %s" % (length, describe(values)))
+    try:
+        return check_vector(values, where, length)
+    except (TypeError, ValueError) as error:
+        raise ModelFileError(str(error))
+
+
+def _whole_number(value, where, minimum):
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        _fail(where, "expected a whole number >= %d, got %s" % (minimum, describe(value)))
+    return value
+
+
+def _name(value, where, table, what):
+    if not isinstance(value, str):
+        _fail(where, "expected %s name, got %s" % (what, describe(value)))
+    if value not in table:
+        _fail(where, "unknown %s %r; expected one of %s"
+              % (what, value, ", ".join(repr(k) for k in sorted(table))))
+    return value
+
+
+def from_dict(document):
+    """A :class:`~neuronsim.NeuralNetwork` from a document made by :func:`to_dict`.
+
+    Every part is checked before anything is built; any problem raises
+    :class:`ModelFileError` naming where it is.
+    """
+    from .network import NeuralNetwork
+
+    _check_keys(document, "", _TOP_KEYS, _REQUIRED_TOP_KEYS)
+    if document["format"] != FORMAT:
+        _fail("format", "expected %r, got %s" % (FORMAT, describe(document["format"])))
+    version = document["version"]
+    if isinstance(version, bool) or not isinstance(version, int):
+        _fail("version", "expected a whole number, got %s" % describe(version))
+    if version != VERSION:
+        _fail("version", "this neuronsim reads version %d, got %d%s"
+              % (VERSION, version, " (a newer neuronsim wrote it)" if version > VERSION else ""))
+    num_inputs = _whole_number(document["num_inputs"], "num_inputs", 1)
+    cost = _name(document["cost"], "cost", COSTS, "cost")
+    learning_rate = _number(document.get("learning_rate", 0.5), "learning_rate", positive=True)
+    train_biases = document.get("train_biases", True)
+    if not isinstance(train_biases, bool):
+        _fail("train_biases", "expected true or false, got %s" % describe(train_biases))
+    seed = document.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        _fail("seed", "expected a whole number or null, got %s" % describe(seed))
+    metadata = document.get("metadata")
+    if metadata is not None and not isinstance(metadata, dict):
+        _fail("metadata", "expected a JSON object, got %s" % describe(metadata))
+
+    layers = document["layers"]
+    if not isinstance(layers, list):
+        _fail("layers", "expected a list of layers, got %s" % describe(layers))
+    if len(layers) < 2:
+        _fail("layers", "expected at least 2 layers (hidden and output), got %d" % len(layers))
+    width = num_inputs
+    activations, weights, biases = [], [], []
+    for index, layer in enumerate(layers):
+        where = "layers[%d]" % index
+        _check_keys(layer, where, _LAYER_KEYS, _LAYER_KEYS)
+        activation = _name(layer["activation"], where + ".activation", ACTIVATIONS,
+                           "activation")
+        neurons = layer["neurons"]
+        if not isinstance(neurons, list) or not neurons:
+            _fail(where + ".neurons", "expected a non-empty list of neurons, got %s"
+                  % describe(neurons))
+        layer_weights, layer_biases = [], []
+        for position, neuron in enumerate(neurons):
+            spot = "%s.neurons[%d]" % (where, position)
+            _check_keys(neuron, spot, _NEURON_KEYS, _NEURON_KEYS)
+            layer_weights.extend(_vector(neuron["weights"], spot + ".weights", width))
+            layer_biases.append(_number(neuron["bias"], spot + ".bias"))
+        activations.append(activation)
+        weights.append(layer_weights)
+        biases.append(layer_biases)
+        width = len(neurons)
+
+    hidden = activations[0]
+    for index in range(len(layers) - 1):
+        if not ACTIVATIONS[activations[index]].elementwise:
+            _fail("layers[%d].activation" % index,
+                  "%r works only on the output layer" % (activations[index],))
+        if activations[index] != hidden:
+            _fail("layers[%d].activation" % index,
+                  "hidden layers share one activation: expected %r as in layers[0], got %r"
+                  % (hidden, activations[index]))
+    try:
+        COSTS[cost].check_activation(ACTIVATIONS[activations[-1]])
+    except ValueError as error:
+        _fail("cost", str(error))
+
+    sizes = [len(layer["neurons"]) for layer in layers]
+    try:
+        return NeuralNetwork(
+            num_inputs, sizes[:-1], sizes[-1],
+            hidden_layer_weights=[w for layer_weights in weights[:-1] for w in layer_weights],
+            hidden_layer_bias=[b for layer_biases in biases[:-1] for b in layer_biases],
+            output_layer_weights=weights[-1], output_layer_bias=biases[-1],
+            activation=hidden, output_activation=activations[-1], cost=cost,
+            learning_rate=learning_rate, train_biases=train_biases, seed=seed)
+    except (TypeError, ValueError) as error:  # every check above should have caught it
+        raise ModelFileError(str(error))
+
+
+def _reject_constant(name):
+    raise ModelFileError("expected finite numbers, got %s" % name)
+
+
+def parse(text):
+    """JSON text → a document (a dict), or :class:`ModelFileError`.
+
+    NaN and Infinity, which Python's json would accept, are refused.
+    """
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeError:
+            raise ModelFileError("not a neuronsim model: the file is not UTF-8 text")
+    try:
+        try:
+            document = json.loads(text, parse_constant=_reject_constant)
+        except TypeError:  # MicroPython: no parse_constant; from_dict still refuses inf/nan
+            document = json.loads(text)
+    except ModelFileError:
+        raise
+    except ValueError as error:  # json.JSONDecodeError is a ValueError
+        raise ModelFileError("not valid JSON: %s" % error)
+    except RuntimeError:  # RecursionError (CPython), RuntimeError (MicroPython)
+        raise ModelFileError("not a neuronsim model: JSON nested too deeply")
+    if not isinstance(document, dict):
+        raise ModelFileError("not a neuronsim model: expected a JSON object, got %s"
+                             % describe(document))
+    return document
+
+
+def loads(text):
+    """A network from JSON text (str or bytes)."""
+    return from_dict(parse(text))
+
+
+def read_document(path):
+    """The parsed, unchecked document in a file; errors name the file.
+
+    A file that cannot be opened raises the usual ``OSError``.
+    """
+    with open(path, "rb") as handle:
+        data = handle.read()
+    try:
+        return parse(data)
+    except ModelFileError as error:
+        raise ModelFileError("%s: %s" % (path, error))
+
+
+def load(path):
+    """A network from a file written by :func:`save`."""
+    document = read_document(path)
+    try:
+        return from_dict(document)
+    except ModelFileError as error:
+        raise ModelFileError("%s: %s" % (path, error))
+
+
+# -- atomic save -------------------------------------------------------------
+
+def save(net, path, metadata=None):
+    """Write the network to ``path``, atomically.
+
+    The JSON goes to a temporary file beside ``path``, is flushed and synced
+    to disk, and only then replaces ``path`` in one step (``os.replace``): a
+    crash or a full disk during the save leaves the old file as it was, and
+    no temporary file behind.
+    """
+    text = dumps(net, metadata)  # fails (a custom activation…) before touching the disk
+    import tempfile
+
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        mode = os.stat(path).st_mode & 0o777       # keep the old file's permissions
+    except OSError:
+        mode = None
+    handle, temporary = tempfile.mkstemp(prefix=".%s." % os.path.basename(path),
+                                         suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            if mode is None:                       # a new file: what open() would give
+                umask = os.umask(0)
+                os.umask(umask)
+                mode = 0o666 & ~umask
+            os.chmod(temporary, mode)
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
