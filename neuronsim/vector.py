@@ -80,10 +80,16 @@ else:
 
 
 def _step_by_copy(values, direction, scale):
+    """``values[i] ← values[i] − scale·direction[i]`` for every i, in place.
+
+    The weight list keeps its identity: ``neuron.weights`` is the same list
+    object before and after a step.
+    """
     values[:] = subtract_scaled(values, direction, scale)
 
 
 def _step_by_index(values, direction, scale):
+    """The same, item by item (PyPy, MicroPython)."""
     for i in range(len(values)):
         values[i] = values[i] - scale * direction[i]
 
@@ -104,11 +110,6 @@ if _cpython:
 else:
     subtract_scaled_in_place = _step_by_index
     dot = _dot_by_index
-subtract_scaled_in_place.__doc__ = """``values[i] ← values[i] − scale·direction[i]`` for every i, in place.
-
-    The weight list keeps its identity: ``neuron.weights`` is the same list
-    object before and after a step.
-    """
 
 
 def _folding(count):
