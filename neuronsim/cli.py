@@ -178,12 +178,19 @@ def build_parser():
                     "example does it: every net input, output and error, the chain rule for "
                     "every weight, every delta and every updated weight (computed, not saved: "
                     "the model file is not changed). For small networks (up to 300 weights).",
-        epilog="Example: neuronsim explain xor.json --inputs 1,0 --targets 1")
+        epilog="Example: neuronsim explain xor.json --inputs 1,0 --targets 1 "
+               "--svg xor.svg --label gradient")
     explain.add_argument("model", metavar="MODEL.json")
     explain.add_argument("--inputs", required=True, type=_numbers_argument, metavar="X1,X2,…",
                          help="the sample's inputs, comma-separated")
     explain.add_argument("--targets", required=True, type=_numbers_argument, metavar="T1,…",
                          help="the sample's targets, comma-separated")
+    explain.add_argument("--svg", metavar="FILE.svg",
+                         help="also draw the network after this sample's forward and backward "
+                              "pass as an SVG picture in FILE.svg")
+    explain.add_argument("--label", choices=("weight", "gradient"),
+                         help="with --svg: label each connection with its weight w or its "
+                              "gradient ∂E/∂w")
     explain.set_defaults(run=command_explain)
 
     export = commands.add_parser(
@@ -399,12 +406,17 @@ def _train(net, samples, args, progress):
                    max_seconds=args.max_seconds, callback=callback)
 
 
+def _check_out_directory(path, option):
+    """Fail before the work, not after it, if ``path`` cannot be written for want of a folder."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise CommandError("%s: no such directory: %s" % (option, directory))
+
+
 def command_train(args, stdout, stderr):
     from .network import NeuralNetwork
 
-    directory = os.path.dirname(os.path.abspath(args.out))
-    if not os.path.isdir(directory):  # find out before training, not after
-        raise CommandError("--out: no such directory: %s" % directory)
+    _check_out_directory(args.out, "--out")
     samples, metadata = load_training_data(args)
     sizes = args.layers
     try:
@@ -530,11 +542,21 @@ def command_info(args, stdout, stderr):
 
 def command_explain(args, stdout, stderr):
     net, metadata = load_model(args.model)
+    if args.label is not None and args.svg is None:
+        raise CommandError("--label: goes with --svg FILE.svg")
+    if args.svg is not None:
+        _check_out_directory(args.svg, "--svg")
     try:
         text = net.explain(args.inputs, args.targets)
+        # explain leaves every neuron holding this sample's pass: the picture shows it.
+        svg = None if args.svg is None else net.to_svg(label=args.label)
     except (TypeError, ValueError) as error:
         raise CommandError("%s: %s" % (args.model, error))
     stdout.write(text if text.endswith("\n") else text + "\n")
+    if svg is not None:
+        with open(args.svg, "w", encoding="utf-8") as handle:
+            handle.write(svg)
+        stderr.write("neuronsim: drew %s\n" % args.svg)
     return 0
 
 

@@ -173,6 +173,33 @@ def test_explain_writes_out_one_step_and_leaves_the_model_file_alone(files):
     assert model.read_bytes() == before
 
 
+def test_explain_draws_the_step_with_svg(files):
+    import xml.etree.ElementTree as ElementTree
+
+    model, _ = train_xor(files)
+    picture = files / "step.svg"
+    status, out, err = run("explain", model, "--inputs", "1,0", "--targets", "1",
+                           "--svg", picture, "--label", "gradient")
+    assert status == 0 and "step.svg" in err
+    net = NeuralNetwork.load(str(model))
+    net.explain([1.0, 0.0], [1.0])
+    assert picture.read_text(encoding="utf-8") == net.to_svg(label="gradient")
+    root = ElementTree.fromstring(picture.read_bytes())
+    assert root.tag.endswith("svg")
+    gradient = "%.3g" % net.output_layer.neurons[0].weight_gradients[0]
+    assert gradient in picture.read_text(encoding="utf-8")
+
+
+def test_explain_label_needs_svg_and_svg_needs_a_folder(files):
+    model, _ = train_xor(files)
+    status, out, err = run("explain", model, "--inputs", "1,0", "--targets", "1",
+                           "--label", "weight")
+    assert status == 2 and "--label: goes with --svg" in err
+    status, out, err = run("explain", model, "--inputs", "1,0", "--targets", "1",
+                           "--svg", files / "no" / "such" / "x.svg")
+    assert status == 2 and "--svg: no such directory" in err
+
+
 # -- errors: one line, status 2, no traceback -----------------------------------------------
 
 BAD_CALLS = [
