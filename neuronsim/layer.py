@@ -8,7 +8,7 @@
 from .activations import get_activation
 from .neuron import Neuron
 from .validation import check_biases, check_positive_int, check_vector
-from .vector import MAX_DEFERRED_STEPS, dot, subtract_scaled_in_place
+from .vector import MAX_DEFERRED_STEPS, _cpython, dot, subtract_scaled_in_place
 
 
 class NeuronLayer:
@@ -141,6 +141,18 @@ class NeuronLayer:
 
         For h1 below o1 and o2: ∂E/∂out_h1 = δ_o1·w5 + δ_o2·w7.
         """
+        if not _cpython:   # PyPy, MicroPython: index loops, summed in the same order
+            neurons = self.neurons
+            first = neurons[0]
+            delta = first.delta
+            total = [0.0 + delta * w for w in first.weights]   # summed from 0.0, as dot()
+            for k in range(1, len(neurons)):
+                neuron = neurons[k]
+                delta = neuron.delta
+                weights = neuron.weights
+                for i in range(len(total)):
+                    total[i] = total[i] + delta * weights[i]
+            return total
         deltas = [neuron.delta for neuron in self.neurons]
         columns = zip(*[neuron.weights for neuron in self.neurons])
         return [dot(deltas, column) for column in columns]
