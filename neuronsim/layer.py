@@ -87,21 +87,25 @@ class NeuronLayer:
 
         A step held back, w ← w − s·x', changes net by −s·(x'·x), and x'·x is
         the same for every neuron of the layer: one dot product per held-back
-        step for the whole layer, not one pass over every weight.
+        step for the whole layer, not one pass over every weight; each neuron
+        then subtracts Σ_j s_j·(x'_j·x), one short dot product.
         """
         deferred = self._deferred_inputs
         corrections = [dot(earlier, inputs) for earlier in deferred]
         count = len(corrections)
         nets = []
+        append = nets.append
         for neuron in self.neurons:
             neuron.inputs = inputs
-            net = dot(neuron._weights, inputs) + neuron.bias
             scales = neuron._deferred_scales
-            if scales:
-                for scale, correction in zip(scales, corrections[count - len(scales):]):
-                    net -= scale * correction
+            if len(scales) == count:   # the usual case: one dot product for all
+                net = dot(neuron._weights, inputs) + neuron.bias - dot(scales, corrections)
+            else:   # this neuron's weights were read (and folded) since some steps
+                net = dot(neuron._weights, inputs) + neuron.bias
+                if scales:
+                    net -= dot(scales, corrections[count - len(scales):])
             neuron.net_input = net
-            nets.append(net)
+            append(net)
         return nets
 
     def get_outputs(self):

@@ -180,4 +180,4 @@ subtract_scaled_steps_in_place = _steps_by_copy if _cpython else _steps_by_index
 #: where dot products already round differently from PyPy's (math.sumprod,
 #: 3.12+); on CPython 3.8–3.11 the gain was small (≈ 5–10%) and training stays
 #: bit-identical to PyPy's.  PyPy and MicroPython step in place, allocating nothing.
-MAX_DEFERRED_STEPS = 8 if _cpython and hasattr(math, "sumprod") else 0
+MAX_DEFERRED_STEPS = 8 if _cpython else 0
