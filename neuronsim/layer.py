@@ -8,7 +8,8 @@
 from .activations import get_activation
 from .neuron import Neuron
 from .validation import check_biases, check_positive_int, check_vector
-from .vector import MAX_DEFERRED_STEPS, _cpython, dot, subtract_scaled_in_place
+from .vector import (MAX_DEFERRED_STEPS, _cpython, dot, subtract_scaled_in_place,
+                     subtract_scaled_steps_in_place)
 
 
 class NeuronLayer:
@@ -63,13 +64,30 @@ class NeuronLayer:
         """
         activation = self.activation
         neurons = self.neurons
-        if activation.elementwise and not self._deferred_inputs:
+        deferred = self._deferred_inputs
+        if activation.elementwise:
             function = activation.function
             outputs = []
             append = outputs.append
+            if not deferred:
+                for neuron in neurons:
+                    neuron.inputs = inputs
+                    neuron.net_input = net = dot(neuron._weights, inputs) + neuron.bias
+                    neuron.output = out = function(net)
+                    append(out)
+                return outputs
+            # Steps held back (see _net_inputs), in the same single loop.
+            corrections = [dot(earlier, inputs) for earlier in deferred]
+            count = len(corrections)
             for neuron in neurons:
                 neuron.inputs = inputs
-                neuron.net_input = net = dot(neuron._weights, inputs) + neuron.bias
+                scales = neuron._deferred_scales
+                net = dot(neuron._weights, inputs) + neuron.bias
+                if len(scales) == count:
+                    net = net - dot(scales, corrections)
+                elif scales:
+                    net = net - dot(scales, corrections[count - len(scales):])
+                neuron.net_input = net
                 neuron.output = out = function(net)
                 append(out)
             return outputs
@@ -98,12 +116,11 @@ class NeuronLayer:
         for neuron in self.neurons:
             neuron.inputs = inputs
             scales = neuron._deferred_scales
-            if len(scales) == count:   # the usual case: one dot product for all
-                net = dot(neuron._weights, inputs) + neuron.bias - dot(scales, corrections)
-            else:   # this neuron's weights were read (and folded) since some steps
-                net = dot(neuron._weights, inputs) + neuron.bias
-                if scales:
-                    net -= dot(scales, corrections[count - len(scales):])
+            net = dot(neuron._weights, inputs) + neuron.bias
+            if len(scales) == count:   # the usual case
+                net = net - dot(scales, corrections)
+            elif scales:   # this neuron's weights were read (and folded) since some steps
+                net = net - dot(scales, corrections[count - len(scales):])
             neuron.net_input = net
             append(net)
         return nets
@@ -195,10 +212,16 @@ class NeuronLayer:
                 neuron.bias -= step
 
     def _fold_deferred_steps(self):
+        deferred = self._deferred_inputs
+        count = len(deferred)
         for neuron in self.neurons:
-            if neuron._deferred_scales:
+            scales = neuron._deferred_scales
+            if len(scales) == count:   # the usual case: Neuron._fold_deferred_steps, inlined
+                subtract_scaled_steps_in_place(neuron._weights, deferred, scales)
+                neuron._deferred_scales = []
+            elif scales:
                 neuron._fold_deferred_steps()
-        del self._deferred_inputs[:]
+        del deferred[:]
 
     def __repr__(self):
         return "<NeuronLayer %d neurons × %d inputs, %s>" % (
