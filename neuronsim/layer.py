@@ -8,7 +8,7 @@
 from .activations import get_activation
 from .neuron import Neuron
 from .validation import check_biases, check_positive_int, check_vector
-from .vector import (MAX_DEFERRED_STEPS, _cpython, dot, subtract_scaled_in_place,
+from .vector import (MAX_DEFERRED_STEPS, MIN_INPUTS_TO_HOLD_BACK, _cpython, dot, subtract_scaled_in_place,
                      subtract_scaled_steps_in_place)
 
 
@@ -186,14 +186,16 @@ class NeuronLayer:
         With ``defer=True`` (the network asks for it on its first layer, whose
         weights nothing reads between a step and the next forward pass) the
         step w ← w − η·δ·x is only noted, as the scale η·δ per neuron and the
-        inputs x once for the layer; up to ``MAX_DEFERRED_STEPS`` of them are
+        inputs x once for the layer (if it has at least
+        ``MIN_INPUTS_TO_HOLD_BACK`` inputs); up to ``MAX_DEFERRED_STEPS`` of them are
         then folded into the weights in one pass (:func:`vector.fold_steps`,
         rounded exactly as the steps one by one).  Reading ``neuron.weights``
         folds that neuron's steps at once, so nobody outside sees the difference.
         """
         neurons = self.neurons
         deferred = self._deferred_inputs
-        if defer and MAX_DEFERRED_STEPS:
+        if defer and MAX_DEFERRED_STEPS and \
+                len(neurons[0]._weights) >= MIN_INPUTS_TO_HOLD_BACK:
             deferred.append(neurons[0].inputs)
             for neuron in neurons:
                 step = learning_rate * neuron.delta

@@ -174,10 +174,16 @@ subtract_scaled_steps_in_place = _steps_by_copy if _cpython else _steps_by_index
 
 #: How many gradient steps a layer may hold back and fold into one pass over
 #: its weights (see NeuronLayer.update).  Each fold saves the loop overhead of
-#: the passes it replaces: on CPython 3.12+ a 784-30-10 step drops from ≈ 80
-#: to ≈ 50 ns per weight.  Held-back steps change how net inputs round (by a
-#: correction instead of a dot product with the stepped weights), so only
-#: where dot products already round differently from PyPy's (math.sumprod,
-#: 3.12+); on CPython 3.8–3.11 the gain was small (≈ 5–10%) and training stays
-#: bit-identical to PyPy's.  PyPy and MicroPython step in place, allocating nothing.
+#: the passes it replaces: a 784-30-10 step drops from ≈ 86 to ≈ 60 ns per
+#: weight on CPython 3.11 and from ≈ 80 to ≈ 50 on 3.12+.  Held-back steps
+#: change how net inputs round (by a correction instead of a dot product with
+#: the stepped weights): trained weights then differ from PyPy's in the last
+#: bits.  PyPy and MicroPython step in place, allocating nothing (holding back
+#: cost PyPy ≈ 30% at 64-30-10).
 MAX_DEFERRED_STEPS = 8 if _cpython else 0
+
+#: ... and only layers with at least this many inputs: below it the
+#: corrections cost as much as the fold saves (measured on CPython 3.11:
+#: no gain at 4–32 inputs, 13% at 64).  So every network with a narrow first
+#: layer trains bit-identically on CPython 3.8–3.11 and PyPy.
+MIN_INPUTS_TO_HOLD_BACK = 48

@@ -117,8 +117,33 @@ def test_largest_unrolled_network_matches_the_general_path():
 
 import random  # noqa: E402
 
+import pytest  # noqa: E402
+
 import neuronsim.layer  # noqa: E402
-from neuronsim.vector import MAX_DEFERRED_STEPS, fold_steps, subtract_scaled  # noqa: E402
+from neuronsim.vector import (MAX_DEFERRED_STEPS, MIN_INPUTS_TO_HOLD_BACK,  # noqa: E402
+                              fold_steps, subtract_scaled)
+
+
+@pytest.fixture
+def narrow_layers_hold_back():
+    """Let the 5-input layers below hold steps back (normally only ≥ 48 inputs do)."""
+    saved = neuronsim.layer.MIN_INPUTS_TO_HOLD_BACK
+    neuronsim.layer.MIN_INPUTS_TO_HOLD_BACK = 1
+    yield
+    neuronsim.layer.MIN_INPUTS_TO_HOLD_BACK = saved
+
+
+def test_only_wide_first_layers_hold_steps_back():
+    rng = random.Random(2)
+    wide = NeuralNetwork(MIN_INPUTS_TO_HOLD_BACK, 3, 2, seed=1)
+    narrow = NeuralNetwork(MIN_INPUTS_TO_HOLD_BACK - 1, 3, 2, seed=1)
+    for net in (wide, narrow):
+        net.use_unrolled = False   # both are small enough for the unrolled step
+        n = net.num_inputs
+        net.train([rng.uniform(-1, 1) for _ in range(n)], [0.2, 0.7])
+    assert len(wide.layers[0]._deferred_inputs) == (1 if MAX_DEFERRED_STEPS else 0)
+    assert len(narrow.layers[0]._deferred_inputs) == 0
+    assert not wide.layers[1]._deferred_inputs   # only the first layer
 
 
 def test_folding_steps_rounds_exactly_as_the_steps_one_by_one():
@@ -138,7 +163,7 @@ def samples(count, rng):
             for _ in range(count)]
 
 
-def test_held_back_steps_train_as_the_steps_taken_at_once(monkeypatch):
+def test_held_back_steps_train_as_the_steps_taken_at_once(narrow_layers_hold_back):
     rng = random.Random(11)
     net = NeuralNetwork(5, [4, 4], 3, seed=2, learning_rate=0.3)
     net.use_unrolled = False
@@ -148,14 +173,16 @@ def test_held_back_steps_train_as_the_steps_taken_at_once(monkeypatch):
     for inputs, targets in data:
         error = net.train(inputs, targets)
         held_back = max(held_back, len(net.layers[0]._deferred_inputs))
-        monkeypatch.setattr(neuronsim.layer, "MAX_DEFERRED_STEPS", 0)
-        assert close(error, eager.train(inputs, targets))
-        monkeypatch.undo()
+        neuronsim.layer.MAX_DEFERRED_STEPS = 0
+        try:
+            assert close(error, eager.train(inputs, targets))
+        finally:
+            neuronsim.layer.MAX_DEFERRED_STEPS = MAX_DEFERRED_STEPS
     assert held_back == max(MAX_DEFERRED_STEPS - 1, 0)
     assert_same(net, eager)   # reading the weights folds what was held back
 
 
-def test_gradients_with_steps_held_back_match_finite_differences():
+def test_gradients_with_steps_held_back_match_finite_differences(narrow_layers_hold_back):
     rng = random.Random(5)
     net = NeuralNetwork(5, 4, 3, seed=4)
     net.use_unrolled = False
@@ -177,7 +204,7 @@ def test_gradients_with_steps_held_back_match_finite_differences():
                          "neuron %d w%d" % (k, i))
 
 
-def test_assigning_weights_drops_the_steps_held_back():
+def test_assigning_weights_drops_the_steps_held_back(narrow_layers_hold_back):
     rng = random.Random(8)
     net = NeuralNetwork(5, 4, 3, seed=4)
     net.use_unrolled = False
