@@ -9,7 +9,9 @@ sigmoid and its slope are written inline.  For the worked example it begins
 
     def run(inputs, targets, rate, train_biases):
         x0_0, x0_1, = inputs
-        W0_0 = w = N0_0.weights
+        if L0._deferred_inputs:
+            L0._fold_deferred_steps()
+        W0_0 = w = N0_0._weights
         N0_0.inputs = inputs
         net0_0 = net = w[0] * x0_0 + w[1] * x0_1 + N0_0.bias     # net_h1
         ...
@@ -95,6 +97,10 @@ def source(layers, cost):
     add = body.append
     inputs = ["x0_%d" % i for i in range(len(layers[0].neurons[0].weights))]
     add("%s, = inputs" % ", ".join(inputs))
+    # The weights are read directly (neuron._weights, not the property), so
+    # fold any steps the general path held back (see NeuronLayer.update).
+    add("if L0._deferred_inputs:")
+    add("    L0._fold_deferred_steps()")
     inputs_list = "inputs"
     last = len(layers) - 1
     layer_inputs = []
@@ -105,7 +111,7 @@ def source(layers, cost):
         for k in range(len(layer.neurons)):
             n = "N%d_%d" % (l, k)
             net, out = "net%d_%d" % (l, k), "o%d_%d" % (l, k)
-            add("W%d_%d = w = %s.weights" % (l, k, n))
+            add("W%d_%d = w = %s._weights" % (l, k, n))
             add("%s.inputs = %s" % (n, inputs_list))
             add("%s = %s + %s.bias" % (
                 net, " + ".join("w[%d] * %s" % (i, x) for i, x in enumerate(inputs)), n))
@@ -177,7 +183,7 @@ def compile_step(layers, cost):
     in), followed by one gradient step when ``rate`` is not None.  The inputs
     and targets must already be checked lists of floats.
     """
-    namespace = {"exp": math.exp, "tanh": math.tanh, "COST": cost}
+    namespace = {"exp": math.exp, "tanh": math.tanh, "COST": cost, "L0": layers[0]}
     for l, layer in enumerate(layers):
         namespace["A%d" % l] = layer.activation
         namespace["F%d" % l] = layer.activation.function

@@ -216,3 +216,22 @@ def test_assigning_weights_drops_the_steps_held_back(narrow_layers_hold_back):
     net.feed_forward(inputs)
     assert neuron.net_input == 0.5 - 0.5 + 0.0 + 4.0 + 10.0 + neuron.bias
     assert neuron.weights == [0.5, -0.25, 0.0, 1.0, 2.0]
+
+
+def test_the_unrolled_step_folds_steps_the_general_path_held_back():
+    # 48-2-1 is small enough for the unrolled step and wide enough to hold back.
+    rng = random.Random(4)
+    net = NeuralNetwork(MIN_INPUTS_TO_HOLD_BACK, 2, 1, seed=6)
+    assert net._unrolled_step() is not None
+    net.use_unrolled = False
+    twin = copy.deepcopy(net)
+    data = [([rng.uniform(-1, 1) for _ in range(MIN_INPUTS_TO_HOLD_BACK)], [rng.uniform(0, 1)])
+            for _ in range(6)]
+    for inputs, targets in data[:3]:
+        assert close(net.train(inputs, targets), twin.train(inputs, targets))
+    assert len(net.layers[0]._deferred_inputs) == (3 if MAX_DEFERRED_STEPS else 0)
+    net.use_unrolled = True     # the unrolled step reads the raw weight lists
+    for inputs, targets in data[3:]:
+        assert close(net.train(inputs, targets), twin.train(inputs, targets))
+    assert not net.layers[0]._deferred_inputs
+    assert_same(net, twin)
