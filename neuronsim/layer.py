@@ -8,8 +8,8 @@
 from .activations import get_activation
 from .neuron import Neuron
 from .validation import check_biases, check_positive_int, check_vector
-from .vector import (MAX_DEFERRED_STEPS, MIN_INPUTS_TO_HOLD_BACK, _cpython, dot, subtract_scaled_in_place,
-                     subtract_scaled_steps_in_place)
+from .vector import (MAX_DEFERRED_STEPS, MIN_INPUTS_TO_HOLD_BACK, STEP_BY_COMPREHENSION, _cpython,
+                     dot, subtract_scaled_in_place, subtract_scaled_steps_in_place)
 
 
 class NeuronLayer:
@@ -207,6 +207,14 @@ class NeuronLayer:
             return
         if deferred:
             self._fold_deferred_steps()
+        if STEP_BY_COMPREHENSION:   # subtract_scaled_in_place, written out (CPython 3.11+)
+            for neuron in neurons:
+                step = learning_rate * neuron.delta
+                weights = neuron._weights
+                weights[:] = [w - step * x for w, x in zip(weights, neuron.inputs)]
+                if train_biases:
+                    neuron.bias -= step
+            return
         for neuron in neurons:
             step = learning_rate * neuron.delta
             subtract_scaled_in_place(neuron._weights, neuron.inputs, step)
