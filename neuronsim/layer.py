@@ -5,7 +5,9 @@
 [0.593269992, 0.596884378]
 """
 
-from .activations import get_activation
+from math import exp
+
+from .activations import Sigmoid, get_activation
 from .neuron import Neuron
 from .validation import check_biases, check_positive_int, check_vector
 from .vector import (MAX_DEFERRED_STEPS, MIN_INPUTS_TO_HOLD_BACK, STEP_BY_COMPREHENSION, _cpython,
@@ -67,13 +69,23 @@ class NeuronLayer:
         deferred = self._deferred_inputs
         if activation.elementwise:
             function = activation.function
+            # Sigmoid.function written out: a method call per neuron costs
+            # as much as several weights.
+            sigmoid = type(activation) is Sigmoid
             outputs = []
             append = outputs.append
             if not deferred:
                 for neuron in neurons:
                     neuron.inputs = inputs
                     neuron.net_input = net = dot(neuron._weights, inputs) + neuron.bias
-                    neuron.output = out = function(net)
+                    if not sigmoid:
+                        out = function(net)
+                    elif net >= 0.0:
+                        out = 1.0 / (1.0 + exp(-net))
+                    else:
+                        out = exp(net)
+                        out = out / (1.0 + out)
+                    neuron.output = out
                     append(out)
                 return outputs
             # Steps held back (see _net_inputs), in the same single loop.
@@ -88,7 +100,14 @@ class NeuronLayer:
                 elif scales:
                     net = net - dot(scales, corrections[count - len(scales):])
                 neuron.net_input = net
-                neuron.output = out = function(net)
+                if not sigmoid:
+                    out = function(net)
+                elif net >= 0.0:
+                    out = 1.0 / (1.0 + exp(-net))
+                else:
+                    out = exp(net)
+                    out = out / (1.0 + out)
+                neuron.output = out
                 append(out)
             return outputs
         nets = self._net_inputs(inputs)
@@ -144,6 +163,13 @@ class NeuronLayer:
                 derivative = activation.derivative
                 deltas = []
                 append = deltas.append
+                if type(activation) is Sigmoid:   # its derivative written out
+                    for neuron, pd in zip(neurons, pd_error_wrt_outputs):
+                        neuron.pd_error_wrt_output = pd
+                        out = neuron.output
+                        neuron.delta = delta = pd * (out * (1.0 - out))
+                        append(delta)
+                    return deltas
                 for neuron, pd in zip(neurons, pd_error_wrt_outputs):
                     neuron.pd_error_wrt_output = pd
                     neuron.delta = delta = pd * derivative(neuron.net_input, neuron.output)
