@@ -7,6 +7,11 @@
 
 from math import exp
 
+try:
+    from itertools import repeat
+except ImportError:  # MicroPython (it takes the index-loop path, which needs no repeat)
+    repeat = None
+
 from .activations import Sigmoid, get_activation
 from .neuron import Neuron
 from .validation import check_biases, check_positive_int, check_vector
@@ -189,6 +194,8 @@ class NeuronLayer:
         For h1 below o1 and o2: ∂E/∂out_h1 = δ_o1·w5 + δ_o2·w7.
         """
         if not _cpython:   # PyPy, MicroPython: index loops, summed in the same order
+            if self._deferred_inputs:
+                self._fold_deferred_steps()
             neurons = self.neurons
             first = neurons[0]
             delta = first.delta
@@ -200,9 +207,11 @@ class NeuronLayer:
                 for i in range(len(total)):
                     total[i] = total[i] + delta * weights[i]
             return total
+        if self._deferred_inputs:   # (only a first layer holds steps back)
+            self._fold_deferred_steps()
         deltas = [neuron.delta for neuron in self.neurons]
-        columns = zip(*[neuron.weights for neuron in self.neurons])
-        return [dot(deltas, column) for column in columns]
+        columns = zip(*[neuron._weights for neuron in self.neurons])
+        return list(map(dot, repeat(deltas), columns))
 
     # -- learning ------------------------------------------------------------
 
