@@ -190,8 +190,14 @@ def compile_step(layers, cost):
         namespace["D%d" % l] = layer.activation.derivative
         for k, neuron in enumerate(layer.neurons):
             namespace["N%d_%d" % (l, k)] = neuron
+    # The neurons and helpers reach run() as closure variables, not globals of
+    # an exec'd namespace: under PyPy a global is a dict lookup every time.
+    names = sorted(namespace)
+    maker = "def make(%s):\n%s    return run\n" % (
+        ", ".join(names), "".join("    " + line + "\n" for line in source(layers, cost).split("\n")))
+    scope = {}
     try:
-        exec(source(layers, cost), namespace)
-    except (NameError, SyntaxError, MemoryError):  # no exec, or a port that cannot
-        return None
-    return namespace["run"]
+        exec(maker, scope)
+        return scope["make"](*[namespace[name] for name in names])
+    except (NameError, SyntaxError, MemoryError, TypeError, ValueError):
+        return None   # no exec, or a port that cannot (say, too many arguments)
