@@ -5,10 +5,18 @@
 [0.593269992, 0.596884378]
 """
 
-from .activations import get_activation
+from math import exp
+
+try:
+    from itertools import repeat
+except ImportError:  # MicroPython (it takes the index-loop path, which needs no repeat)
+    repeat = None
+
+from .activations import Sigmoid, get_activation
 from .neuron import Neuron
 from .validation import check_biases, check_positive_int, check_vector
-from .vector import MAX_DEFERRED_STEPS, dot, subtract_scaled_in_place
+from .vector import (MAX_DEFERRED_STEPS, MIN_INPUTS_TO_HOLD_BACK, STEP_BY_COMPREHENSION, _cpython,
+                     dot, subtract_scaled_in_place, subtract_scaled_steps_in_place)
 
 
 class NeuronLayer:
@@ -63,14 +71,48 @@ class NeuronLayer:
         """
         activation = self.activation
         neurons = self.neurons
-        if activation.elementwise and not self._deferred_inputs:
+        deferred = self._deferred_inputs
+        if activation.elementwise:
             function = activation.function
+            # Sigmoid.function written out: a method call per neuron costs
+            # as much as several weights.
+            sigmoid = type(activation) is Sigmoid
             outputs = []
             append = outputs.append
+            if not deferred:
+                for neuron in neurons:
+                    neuron.inputs = inputs
+                    neuron.net_input = net = dot(neuron._weights, inputs) + neuron.bias
+                    if not sigmoid:
+                        out = function(net)
+                    elif net >= 0.0:
+                        out = 1.0 / (1.0 + exp(-net))
+                    else:
+                        out = exp(net)
+                        out = out / (1.0 + out)
+                    neuron.output = out
+                    append(out)
+                return outputs
+            # Steps held back (see _net_inputs), in the same single loop.
+            corrections = [dot(earlier, inputs) for earlier in deferred]
+            count = len(corrections)
             for neuron in neurons:
                 neuron.inputs = inputs
-                neuron.net_input = net = dot(neuron._weights, inputs) + neuron.bias
-                neuron.output = out = function(net)
+                scales = neuron._deferred_scales
+                net = dot(neuron._weights, inputs) + neuron.bias
+                if len(scales) == count:
+                    net = net - dot(scales, corrections)
+                elif scales:
+                    net = net - dot(scales, corrections[count - len(scales):])
+                neuron.net_input = net
+                if not sigmoid:
+                    out = function(net)
+                elif net >= 0.0:
+                    out = 1.0 / (1.0 + exp(-net))
+                else:
+                    out = exp(net)
+                    out = out / (1.0 + out)
+                neuron.output = out
                 append(out)
             return outputs
         nets = self._net_inputs(inputs)
@@ -87,21 +129,24 @@ class NeuronLayer:
 
         A step held back, w ← w − s·x', changes net by −s·(x'·x), and x'·x is
         the same for every neuron of the layer: one dot product per held-back
-        step for the whole layer, not one pass over every weight.
+        step for the whole layer, not one pass over every weight; each neuron
+        then subtracts Σ_j s_j·(x'_j·x), one short dot product.
         """
         deferred = self._deferred_inputs
         corrections = [dot(earlier, inputs) for earlier in deferred]
         count = len(corrections)
         nets = []
+        append = nets.append
         for neuron in self.neurons:
             neuron.inputs = inputs
-            net = dot(neuron._weights, inputs) + neuron.bias
             scales = neuron._deferred_scales
-            if scales:
-                for scale, correction in zip(scales, corrections[count - len(scales):]):
-                    net -= scale * correction
+            net = dot(neuron._weights, inputs) + neuron.bias
+            if len(scales) == count:   # the usual case
+                net = net - dot(scales, corrections)
+            elif scales:   # this neuron's weights were read (and folded) since some steps
+                net = net - dot(scales, corrections[count - len(scales):])
             neuron.net_input = net
-            nets.append(net)
+            append(net)
         return nets
 
     def get_outputs(self):
@@ -123,6 +168,13 @@ class NeuronLayer:
                 derivative = activation.derivative
                 deltas = []
                 append = deltas.append
+                if type(activation) is Sigmoid:   # its derivative written out
+                    for neuron, pd in zip(neurons, pd_error_wrt_outputs):
+                        neuron.pd_error_wrt_output = pd
+                        out = neuron.output
+                        neuron.delta = delta = pd * (out * (1.0 - out))
+                        append(delta)
+                    return deltas
                 for neuron, pd in zip(neurons, pd_error_wrt_outputs):
                     neuron.pd_error_wrt_output = pd
                     neuron.delta = delta = pd * derivative(neuron.net_input, neuron.output)
@@ -141,9 +193,25 @@ class NeuronLayer:
 
         For h1 below o1 and o2: ∂E/∂out_h1 = δ_o1·w5 + δ_o2·w7.
         """
+        if not _cpython:   # PyPy, MicroPython: index loops, summed in the same order
+            if self._deferred_inputs:
+                self._fold_deferred_steps()
+            neurons = self.neurons
+            first = neurons[0]
+            delta = first.delta
+            total = [0.0 + delta * w for w in first.weights]   # summed from 0.0, as dot()
+            for k in range(1, len(neurons)):
+                neuron = neurons[k]
+                delta = neuron.delta
+                weights = neuron.weights
+                for i in range(len(total)):
+                    total[i] = total[i] + delta * weights[i]
+            return total
+        if self._deferred_inputs:   # (only a first layer holds steps back)
+            self._fold_deferred_steps()
         deltas = [neuron.delta for neuron in self.neurons]
-        columns = zip(*[neuron.weights for neuron in self.neurons])
-        return [dot(deltas, column) for column in columns]
+        columns = zip(*[neuron._weights for neuron in self.neurons])
+        return list(map(dot, repeat(deltas), columns))
 
     # -- learning ------------------------------------------------------------
 
@@ -153,14 +221,16 @@ class NeuronLayer:
         With ``defer=True`` (the network asks for it on its first layer, whose
         weights nothing reads between a step and the next forward pass) the
         step w ← w − η·δ·x is only noted, as the scale η·δ per neuron and the
-        inputs x once for the layer; up to ``MAX_DEFERRED_STEPS`` of them are
+        inputs x once for the layer (if it has at least
+        ``MIN_INPUTS_TO_HOLD_BACK`` inputs); up to ``MAX_DEFERRED_STEPS`` of them are
         then folded into the weights in one pass (:func:`vector.fold_steps`,
         rounded exactly as the steps one by one).  Reading ``neuron.weights``
         folds that neuron's steps at once, so nobody outside sees the difference.
         """
         neurons = self.neurons
         deferred = self._deferred_inputs
-        if defer and MAX_DEFERRED_STEPS:
+        if defer and MAX_DEFERRED_STEPS and \
+                len(neurons[0]._weights) >= MIN_INPUTS_TO_HOLD_BACK:
             deferred.append(neurons[0].inputs)
             for neuron in neurons:
                 step = learning_rate * neuron.delta
@@ -172,6 +242,14 @@ class NeuronLayer:
             return
         if deferred:
             self._fold_deferred_steps()
+        if STEP_BY_COMPREHENSION:   # subtract_scaled_in_place, written out (CPython 3.11+)
+            for neuron in neurons:
+                step = learning_rate * neuron.delta
+                weights = neuron._weights
+                weights[:] = [w - step * x for w, x in zip(weights, neuron.inputs)]
+                if train_biases:
+                    neuron.bias -= step
+            return
         for neuron in neurons:
             step = learning_rate * neuron.delta
             subtract_scaled_in_place(neuron._weights, neuron.inputs, step)
@@ -179,10 +257,16 @@ class NeuronLayer:
                 neuron.bias -= step
 
     def _fold_deferred_steps(self):
+        deferred = self._deferred_inputs
+        count = len(deferred)
         for neuron in self.neurons:
-            if neuron._deferred_scales:
+            scales = neuron._deferred_scales
+            if len(scales) == count:   # the usual case: Neuron._fold_deferred_steps, inlined
+                subtract_scaled_steps_in_place(neuron._weights, deferred, scales)
+                neuron._deferred_scales = []
+            elif scales:
                 neuron._fold_deferred_steps()
-        del self._deferred_inputs[:]
+        del deferred[:]
 
     def __repr__(self):
         return "<NeuronLayer %d neurons × %d inputs, %s>" % (

@@ -28,7 +28,7 @@ and, once the error E is known, the backward pass gives
 
 from .activations import get_activation
 from .validation import check_number, check_vector
-from .vector import dot, fold_steps, subtract_scaled_in_place
+from .vector import dot, subtract_scaled_in_place, subtract_scaled_steps_in_place
 
 
 class Neuron:
@@ -74,7 +74,7 @@ class Neuron:
         """Apply the steps the layer held back, in order, in one pass."""
         scales = self._deferred_scales
         inputs = self._deferred_inputs[len(self._deferred_inputs) - len(scales):]
-        self._weights[:] = fold_steps(self._weights, inputs, scales)
+        subtract_scaled_steps_in_place(self._weights, inputs, scales)
         self._deferred_scales = []
 
     @property

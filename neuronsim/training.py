@@ -47,6 +47,11 @@ import time
 
 from .rng import SplitMix64, fresh_seed
 from .validation import check_number, check_positive_int, check_seed, describe
+from .vector import HAS_SUMPROD, dot, subtract_scaled_steps_in_place
+
+# CPython 3.12+: a mini-batch step sums each weight's products over the batch
+# with one math.sumprod per weight; elsewhere it folds the samples' steps.
+_SUM_BY_COLUMNS = HAS_SUMPROD
 
 try:
     _clock = time.perf_counter
@@ -312,18 +317,16 @@ def fit(net, training_data, **options):
     order = list(samples)  # our own copy: shuffling never touches the caller's list
     saved = _snapshot(neurons)
     start = _clock()
-    backprop = net._backprop
+    train = net._train
 
     for epoch in range(1, epochs + 1):
         if rng is not None:
             rng.shuffle(order)
         total = 0.0
         try:
-            if online:
-                step = net._step
+            if online:   # exactly net.train, sample by sample (inputs already checked)
                 for inputs, targets in order:
-                    total += backprop(inputs, targets)
-                    step(learning_rate)
+                    total += train(inputs, targets, learning_rate)
             else:
                 for first in range(0, count, batch_size):
                     batch = order[first:first + batch_size]
@@ -386,42 +389,60 @@ def _progress_line(history, epochs):
 def _train_batch(net, neurons, batch, learning_rate, momentum, l2, velocities, bias_velocities):
     """One mini-batch step (Nielsen's update_mini_batch); return the batch's summed E.
 
-    Every sample's gradients come from the weights as they were at the start
-    of the batch; the step is η/len(batch) times their sum, plus L2 decay and
-    momentum.
+    Every sample's deltas come from the weights as they were at the start of
+    the batch; the step is η/len(batch) times the summed gradient
+    Σ_samples δ·input, plus L2 decay and momentum.  Without momentum and L2,
+    w ← w − Σ_samples (η/len(batch)·δ)·input is taken as one step per sample
+    in order (rounded so on every interpreter but CPython 3.12+, which sums
+    each weight's products with one ``math.sumprod``).
     """
     backprop = net._backprop
+    layers = net.layers
     total = 0.0
-    weight_sums = None
-    bias_sums = None
+    layer_inputs = [[] for _ in layers]      # per layer: each sample's inputs
+    deltas = [[] for _ in neurons]           # per neuron: each sample's δ
     for inputs, targets in batch:
         total += backprop(inputs, targets)
-        if weight_sums is None:     # ∂E/∂w_i = δ·input_i, ∂E/∂b = δ
-            weight_sums = [[n.delta * x for x in n.inputs] for n in neurons]
-            bias_sums = [n.delta for n in neurons]
-        else:
-            for k, neuron in enumerate(neurons):
-                delta = neuron.delta
-                weight_sums[k] = [g + delta * x for g, x in zip(weight_sums[k], neuron.inputs)]
-                bias_sums[k] += delta
+        for l in range(len(layers)):
+            layer_inputs[l].append(layers[l].neurons[0].inputs)
+        for k in range(len(neurons)):
+            deltas[k].append(neurons[k].delta)
     scale = learning_rate / len(batch)
     train_biases = net.train_biases
     decay = learning_rate * l2
-    for k, neuron in enumerate(neurons):
-        weights = neuron.weights
-        if momentum:
-            velocity = [momentum * v - scale * g - decay * w
-                        for v, g, w in zip(velocities[k], weight_sums[k], weights)]
-            velocities[k] = velocity
-            weights[:] = [w + v for w, v in zip(weights, velocity)]
-            if train_biases:
-                bias_velocities[k] = momentum * bias_velocities[k] - scale * bias_sums[k]
-                neuron.bias += bias_velocities[k]
-        else:
-            if decay:
-                weights[:] = [w - scale * g - decay * w for w, g in zip(weights, weight_sums[k])]
+    k = 0
+    for l in range(len(layers)):
+        inputs_of_samples = layer_inputs[l]
+        columns = None
+        if momentum or decay or _SUM_BY_COLUMNS:
+            columns = list(zip(*inputs_of_samples))   # column i: input i of every sample
+        for neuron in layers[l].neurons:
+            neuron_deltas = deltas[k]
+            weights = neuron.weights
+            bias_sum = 0.0
+            for delta in neuron_deltas:
+                bias_sum += delta
+            if momentum or decay:
+                sums = [dot(neuron_deltas, column) for column in columns]   # Σ δ·input_i
+                if momentum:
+                    velocity = [momentum * v - scale * g - decay * w
+                                for v, g, w in zip(velocities[k], sums, weights)]
+                    velocities[k] = velocity
+                    weights[:] = [w + v for w, v in zip(weights, velocity)]
+                    if train_biases:
+                        bias_velocities[k] = momentum * bias_velocities[k] - scale * bias_sum
+                        neuron.bias += bias_velocities[k]
+                else:
+                    weights[:] = [w - scale * g - decay * w for w, g in zip(weights, sums)]
+                    if train_biases:
+                        neuron.bias -= scale * bias_sum
             else:
-                weights[:] = [w - scale * g for w, g in zip(weights, weight_sums[k])]
-            if train_biases:
-                neuron.bias -= scale * bias_sums[k]
+                steps = [scale * delta for delta in neuron_deltas]
+                if columns is not None:
+                    weights[:] = [w - dot(steps, column) for w, column in zip(weights, columns)]
+                else:
+                    subtract_scaled_steps_in_place(weights, inputs_of_samples, steps)
+                if train_biases:
+                    neuron.bias -= scale * bias_sum
+            k += 1
     return total

@@ -9,7 +9,9 @@ sigmoid and its slope are written inline.  For the worked example it begins
 
     def run(inputs, targets, rate, train_biases):
         x0_0, x0_1, = inputs
-        W0_0 = w = N0_0.weights
+        if L0._deferred_inputs:
+            L0._fold_deferred_steps()
+        W0_0 = w = N0_0._weights
         N0_0.inputs = inputs
         net0_0 = net = w[0] * x0_0 + w[1] * x0_1 + N0_0.bias     # net_h1
         ...
@@ -95,6 +97,10 @@ def source(layers, cost):
     add = body.append
     inputs = ["x0_%d" % i for i in range(len(layers[0].neurons[0].weights))]
     add("%s, = inputs" % ", ".join(inputs))
+    # The weights are read directly (neuron._weights, not the property), so
+    # fold any steps the general path held back (see NeuronLayer.update).
+    add("if L0._deferred_inputs:")
+    add("    L0._fold_deferred_steps()")
     inputs_list = "inputs"
     last = len(layers) - 1
     layer_inputs = []
@@ -105,7 +111,7 @@ def source(layers, cost):
         for k in range(len(layer.neurons)):
             n = "N%d_%d" % (l, k)
             net, out = "net%d_%d" % (l, k), "o%d_%d" % (l, k)
-            add("W%d_%d = w = %s.weights" % (l, k, n))
+            add("W%d_%d = w = %s._weights" % (l, k, n))
             add("%s.inputs = %s" % (n, inputs_list))
             add("%s = %s + %s.bias" % (
                 net, " + ".join("w[%d] * %s" % (i, x) for i, x in enumerate(inputs)), n))
@@ -177,15 +183,21 @@ def compile_step(layers, cost):
     in), followed by one gradient step when ``rate`` is not None.  The inputs
     and targets must already be checked lists of floats.
     """
-    namespace = {"exp": math.exp, "tanh": math.tanh, "COST": cost}
+    namespace = {"exp": math.exp, "tanh": math.tanh, "COST": cost, "L0": layers[0]}
     for l, layer in enumerate(layers):
         namespace["A%d" % l] = layer.activation
         namespace["F%d" % l] = layer.activation.function
         namespace["D%d" % l] = layer.activation.derivative
         for k, neuron in enumerate(layer.neurons):
             namespace["N%d_%d" % (l, k)] = neuron
+    # The neurons and helpers reach run() as closure variables, not globals of
+    # an exec'd namespace: under PyPy a global is a dict lookup every time.
+    names = sorted(namespace)
+    maker = "def make(%s):\n%s    return run\n" % (
+        ", ".join(names), "".join("    " + line + "\n" for line in source(layers, cost).split("\n")))
+    scope = {}
     try:
-        exec(source(layers, cost), namespace)
-    except (NameError, SyntaxError, MemoryError):  # no exec, or a port that cannot
-        return None
-    return namespace["run"]
+        exec(maker, scope)
+        return scope["make"](*[namespace[name] for name in names])
+    except (NameError, SyntaxError, MemoryError, TypeError, ValueError):
+        return None   # no exec, or a port that cannot (say, too many arguments)

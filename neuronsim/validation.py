@@ -18,6 +18,7 @@ import math
 
 _NUMBER_TYPES = (int, float)
 _SIMPLE_TYPES = {int, float}
+_FLOAT_ONLY = {float}
 _SHORT = 8  # lists up to this length try the plain-loop fast path in check_vector
 
 
@@ -87,13 +88,17 @@ def check_vector(values, name, length=None):
     A short list of finite floats (a tiny network's inputs) is waved through
     by a plain loop first: there the builtins' set-up costs more than the check.
     """
-    if type(values) is list and 0 < len(values) <= _SHORT and \
-            (length is None or len(values) == length):
-        for value in values:   # x - x is 0.0 for a finite float, nan for inf and nan
-            if type(value) is not float or value - value != 0.0:
-                break
-        else:
-            return values[:]
+    if type(values) is list and 0 < len(values) and (length is None or len(values) == length):
+        if len(values) <= _SHORT:
+            for value in values:   # x - x is 0.0 for a finite float, nan for inf and nan
+                if type(value) is not float or value - value != 0.0:
+                    break
+            else:
+                return values[:]
+        elif set(map(type, values)) == _FLOAT_ONLY:   # a network's inputs, usually
+            total = sum(values)
+            if total - total == 0.0:   # no inf or nan (and no overflow: else the slow path)
+                return values[:]
     if isinstance(values, (str, bytes, dict)) or not _sized(values) or not _iterable(values):
         raise TypeError("%s: expected a list of numbers, got %s" % (name, describe(values)))
     if length is not None and len(values) != length:

@@ -43,6 +43,8 @@ def _dot_map(a, b):
     return sum(map(_mul, a, b))
 
 
+HAS_SUMPROD = _cpython and hasattr(math, "sumprod")
+
 # Chosen once, at import time, by measurement (``benchmarks/run.py``):
 # math.sumprod ≈ 10 ns per item, sum(map(mul)) ≈ 25 ns, the loop ≈ 35 ns on
 # CPython; under PyPy the loop and the map are equally fast once jitted.
@@ -105,6 +107,10 @@ def _dot_by_index(a, b):
 # item from bytecode.  Elsewhere (PyPy's JIT, MicroPython) indexing in place is
 # fastest and allocates nothing; under PyPy zip() in a hot loop is several times
 # slower than range().
+#: True where ``values[:] = [v - scale * d for v, d in zip(values, direction)]``
+#: is the fastest step (CPython 3.11+): hot loops may write it out inline.
+STEP_BY_COMPREHENSION = subtract_scaled is _subtract_scaled_list and _cpython
+
 if _cpython:
     subtract_scaled_in_place = _step_by_copy
 else:
@@ -129,12 +135,16 @@ def _folding(count):
 def fold_steps(values, directions, scales):
     """``values`` after the steps v ← v − s_j·d_j for j = 1, 2, … in turn, as a new list.
 
-    One pass instead of one per step, rounded exactly as the steps taken one
-    at a time: ``v - a*x1 - b*x2`` is ``(v - a*x1) - b*x2``.
+    One pass instead of one per step (up to :data:`MAX_FOLD` steps a pass),
+    rounded exactly as the steps taken one at a time: ``v - a*x1 - b*x2`` is
+    ``(v - a*x1) - b*x2``.
 
     >>> fold_steps([1.0, 2.0], [[1.0, 0.0], [0.5, 1.0]], [0.5, 0.25])
     [0.375, 1.75]
     """
+    while MAX_FOLD and len(scales) > MAX_FOLD:
+        values = fold_steps(values, directions[:MAX_FOLD], scales[:MAX_FOLD])
+        directions, scales = directions[MAX_FOLD:], scales[MAX_FOLD:]
     fold = _FOLDS.get(len(scales))
     if fold is not None:
         return fold(values, directions, scales)
@@ -143,13 +153,41 @@ def fold_steps(values, directions, scales):
     return values
 
 
+def _steps_by_copy(values, directions, scales):
+    """``values[i] ← values[i] − s_1·d_1[i] − s_2·d_2[i] − …``, in place, the
+    steps in order (a fold, copied back)."""
+    values[:] = fold_steps(values, directions, scales)
+
+
+def _steps_by_index(values, directions, scales):
+    """The same, one step after the other, item by item (PyPy, MicroPython)."""
+    for j in range(len(scales)):
+        direction = directions[j]
+        scale = scales[j]
+        for i in range(len(values)):
+            values[i] = values[i] - scale * direction[i]
+
+
+#: Steps folded into one pass over a list at most (CPython; see fold_steps).
+MAX_FOLD = 8 if _cpython else 0
+_FOLDS = {count: _folding(count) for count in range(2, MAX_FOLD + 1)}
+
+#: ``subtract_scaled_steps_in_place(values, directions, scales)``: several
+#: steps in one call, rounded exactly as the steps one by one.
+subtract_scaled_steps_in_place = _steps_by_copy if _cpython else _steps_by_index
+
 #: How many gradient steps a layer may hold back and fold into one pass over
 #: its weights (see NeuronLayer.update).  Each fold saves the loop overhead of
-#: the passes it replaces: on CPython 3.12+ a 784-30-10 step drops from ≈ 80
-#: to ≈ 50 ns per weight.  Held-back steps change how net inputs round (by a
-#: correction instead of a dot product with the stepped weights), so only
-#: where dot products already round differently from PyPy's (math.sumprod,
-#: 3.12+); on CPython 3.8–3.11 the gain was small (≈ 5–10%) and training stays
-#: bit-identical to PyPy's.  PyPy and MicroPython step in place, allocating nothing.
-MAX_DEFERRED_STEPS = 8 if _cpython and hasattr(math, "sumprod") else 0
-_FOLDS = {count: _folding(count) for count in range(2, MAX_DEFERRED_STEPS + 1)}
+#: the passes it replaces: a 784-30-10 step drops from ≈ 86 to ≈ 60 ns per
+#: weight on CPython 3.11 and from ≈ 80 to ≈ 50 on 3.12+.  Held-back steps
+#: change how net inputs round (by a correction instead of a dot product with
+#: the stepped weights): trained weights then differ from PyPy's in the last
+#: bits.  PyPy and MicroPython step in place, allocating nothing (holding back
+#: cost PyPy ≈ 30% at 64-30-10).
+MAX_DEFERRED_STEPS = 8 if _cpython else 0
+
+#: ... and only layers with at least this many inputs: below it the
+#: corrections cost as much as the fold saves (measured on CPython 3.11:
+#: no gain at 4–32 inputs, 13% at 64).  So every network with a narrow first
+#: layer trains bit-identically on CPython 3.8–3.11 and PyPy.
+MIN_INPUTS_TO_HOLD_BACK = 48

@@ -12,8 +12,10 @@ import math
 
 from hypothesis import assume, given, note, settings
 
+import neuronsim.layer
 from neuronsim import NeuralNetwork
 from neuronsim.unrolled import MAX_WEIGHTS
+from neuronsim.vector import _dot_loop
 from test_gradients import (assert_close, error_of, finite_difference, near_a_kink,
                             networks)
 
@@ -56,8 +58,21 @@ def test_the_path_is_chosen_by_size():
 @settings(max_examples=100, deadline=None)
 @given(networks())
 def test_unrolled_and_general_paths_agree(case):
+    """Operation for operation: the general path here sums its dot products in
+    order, as the unrolled step does (math.sumprod, the general path's kernel
+    on CPython 3.12+, rounds a sum with cancellation differently; the
+    finite-difference tests check that kernel)."""
     net, inputs, targets = case
     twin = general(net)
+    saved = neuronsim.layer.dot
+    neuronsim.layer.dot = _dot_loop
+    try:
+        _paths_agree(net, twin, inputs, targets)
+    finally:
+        neuronsim.layer.dot = saved
+
+
+def _paths_agree(net, twin, inputs, targets):
     error, twin_error = net.backprop(inputs, targets), twin.backprop(inputs, targets)
     assert close(error, twin_error)
     assert_same(net, twin)
@@ -117,8 +132,32 @@ def test_largest_unrolled_network_matches_the_general_path():
 
 import random  # noqa: E402
 
-import neuronsim.layer  # noqa: E402
-from neuronsim.vector import MAX_DEFERRED_STEPS, fold_steps, subtract_scaled  # noqa: E402
+import pytest  # noqa: E402
+
+from neuronsim.vector import (MAX_DEFERRED_STEPS, MIN_INPUTS_TO_HOLD_BACK,  # noqa: E402
+                              fold_steps, subtract_scaled)
+
+
+@pytest.fixture
+def narrow_layers_hold_back():
+    """Let the 5-input layers below hold steps back (normally only ≥ 48 inputs do)."""
+    saved = neuronsim.layer.MIN_INPUTS_TO_HOLD_BACK
+    neuronsim.layer.MIN_INPUTS_TO_HOLD_BACK = 1
+    yield
+    neuronsim.layer.MIN_INPUTS_TO_HOLD_BACK = saved
+
+
+def test_only_wide_first_layers_hold_steps_back():
+    rng = random.Random(2)
+    wide = NeuralNetwork(MIN_INPUTS_TO_HOLD_BACK, 3, 2, seed=1)
+    narrow = NeuralNetwork(MIN_INPUTS_TO_HOLD_BACK - 1, 3, 2, seed=1)
+    for net in (wide, narrow):
+        net.use_unrolled = False   # both are small enough for the unrolled step
+        n = net.num_inputs
+        net.train([rng.uniform(-1, 1) for _ in range(n)], [0.2, 0.7])
+    assert len(wide.layers[0]._deferred_inputs) == (1 if MAX_DEFERRED_STEPS else 0)
+    assert len(narrow.layers[0]._deferred_inputs) == 0
+    assert not wide.layers[1]._deferred_inputs   # only the first layer
 
 
 def test_folding_steps_rounds_exactly_as_the_steps_one_by_one():
@@ -138,7 +177,7 @@ def samples(count, rng):
             for _ in range(count)]
 
 
-def test_held_back_steps_train_as_the_steps_taken_at_once(monkeypatch):
+def test_held_back_steps_train_as_the_steps_taken_at_once(narrow_layers_hold_back):
     rng = random.Random(11)
     net = NeuralNetwork(5, [4, 4], 3, seed=2, learning_rate=0.3)
     net.use_unrolled = False
@@ -148,14 +187,16 @@ def test_held_back_steps_train_as_the_steps_taken_at_once(monkeypatch):
     for inputs, targets in data:
         error = net.train(inputs, targets)
         held_back = max(held_back, len(net.layers[0]._deferred_inputs))
-        monkeypatch.setattr(neuronsim.layer, "MAX_DEFERRED_STEPS", 0)
-        assert close(error, eager.train(inputs, targets))
-        monkeypatch.undo()
+        neuronsim.layer.MAX_DEFERRED_STEPS = 0
+        try:
+            assert close(error, eager.train(inputs, targets))
+        finally:
+            neuronsim.layer.MAX_DEFERRED_STEPS = MAX_DEFERRED_STEPS
     assert held_back == max(MAX_DEFERRED_STEPS - 1, 0)
     assert_same(net, eager)   # reading the weights folds what was held back
 
 
-def test_gradients_with_steps_held_back_match_finite_differences():
+def test_gradients_with_steps_held_back_match_finite_differences(narrow_layers_hold_back):
     rng = random.Random(5)
     net = NeuralNetwork(5, 4, 3, seed=4)
     net.use_unrolled = False
@@ -177,7 +218,7 @@ def test_gradients_with_steps_held_back_match_finite_differences():
                          "neuron %d w%d" % (k, i))
 
 
-def test_assigning_weights_drops_the_steps_held_back():
+def test_assigning_weights_drops_the_steps_held_back(narrow_layers_hold_back):
     rng = random.Random(8)
     net = NeuralNetwork(5, 4, 3, seed=4)
     net.use_unrolled = False
@@ -189,3 +230,22 @@ def test_assigning_weights_drops_the_steps_held_back():
     net.feed_forward(inputs)
     assert neuron.net_input == 0.5 - 0.5 + 0.0 + 4.0 + 10.0 + neuron.bias
     assert neuron.weights == [0.5, -0.25, 0.0, 1.0, 2.0]
+
+
+def test_the_unrolled_step_folds_steps_the_general_path_held_back():
+    # 48-2-1 is small enough for the unrolled step and wide enough to hold back.
+    rng = random.Random(4)
+    net = NeuralNetwork(MIN_INPUTS_TO_HOLD_BACK, 2, 1, seed=6)
+    assert net._unrolled_step() is not None
+    net.use_unrolled = False
+    twin = copy.deepcopy(net)
+    data = [([rng.uniform(-1, 1) for _ in range(MIN_INPUTS_TO_HOLD_BACK)], [rng.uniform(0, 1)])
+            for _ in range(6)]
+    for inputs, targets in data[:3]:
+        assert close(net.train(inputs, targets), twin.train(inputs, targets))
+    assert len(net.layers[0]._deferred_inputs) == (3 if MAX_DEFERRED_STEPS else 0)
+    net.use_unrolled = True     # the unrolled step reads the raw weight lists
+    for inputs, targets in data[3:]:
+        assert close(net.train(inputs, targets), twin.train(inputs, targets))
+    assert not net.layers[0]._deferred_inputs
+    assert_same(net, twin)
