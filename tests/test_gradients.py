@@ -63,8 +63,14 @@ def near_a_kink(net, inputs):
     return False
 
 
-def finite_difference(net, inputs, targets, get, put):
-    original = get()
+def finite_difference(net, inputs, targets, neuron, index=None):
+    """(E(p + h) − E(p − h)) / 2h for weight ``index`` of ``neuron``, or its bias if None."""
+    def put(value):
+        if index is None:
+            neuron.bias = value
+        else:
+            neuron.weights[index] = value
+    original = neuron.bias if index is None else neuron.weights[index]
     put(original + STEP)
     above = error_of(net, inputs, targets)
     put(original - STEP)
@@ -78,33 +84,30 @@ def assert_close(analytic, numeric, what):
         "%s: backprop %r, finite difference %r" % (what, analytic, numeric)
 
 
+def assert_partials_match_finite_differences(net, inputs, targets, layers=None):
+    """Backprop, then every ∂E/∂w and ∂E/∂b (of ``layers``, default all) against E itself."""
+    net.backprop(inputs, targets)
+    # Every partial first: each finite difference re-runs the forward pass.
+    partials = [[(list(n.weight_gradients), n.bias_gradient) for n in layer.neurons]
+                for layer in net.layers]
+    for l, layer in enumerate(net.layers):
+        if layers is not None and l not in layers:
+            continue
+        for k, neuron in enumerate(layer.neurons):
+            weight_gradients, bias_gradient = partials[l][k]
+            for i in range(len(weight_gradients)):
+                assert_close(weight_gradients[i], finite_difference(net, inputs, targets, neuron, i),
+                             "layer %d neuron %d w%d" % (l, k, i))
+            assert_close(bias_gradient, finite_difference(net, inputs, targets, neuron),
+                         "layer %d neuron %d bias" % (l, k))
+
+
 @settings(max_examples=300, deadline=None)
 @given(networks())
 def test_every_gradient_matches_a_finite_difference(case):
     net, inputs, targets = case
     assume(not near_a_kink(net, inputs))
-    net.backprop(inputs, targets)
-    gradients = [[(list(n.weight_gradients), n.bias_gradient) for n in layer.neurons]
-                 for layer in net.layers]
-    for l, layer in enumerate(net.layers):
-        for k, neuron in enumerate(layer.neurons):
-            weight_gradients, bias_gradient = gradients[l][k]
-            for i in range(len(neuron.weights)):
-                def get(neuron=neuron, i=i):
-                    return neuron.weights[i]
-
-                def put(value, neuron=neuron, i=i):
-                    neuron.weights[i] = value
-                numeric = finite_difference(net, inputs, targets, get, put)
-                assert_close(weight_gradients[i], numeric, "layer %d neuron %d w%d" % (l, k, i))
-
-            def get_bias(neuron=neuron):
-                return neuron.bias
-
-            def put_bias(value, neuron=neuron):
-                neuron.bias = value
-            numeric = finite_difference(net, inputs, targets, get_bias, put_bias)
-            assert_close(bias_gradient, numeric, "layer %d neuron %d bias" % (l, k))
+    assert_partials_match_finite_differences(net, inputs, targets)
 
 
 @settings(max_examples=100, deadline=None)

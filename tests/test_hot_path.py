@@ -16,8 +16,7 @@ import neuronsim.layer
 from neuronsim import NeuralNetwork
 from neuronsim.unrolled import MAX_WEIGHTS
 from neuronsim.vector import _dot_loop
-from test_gradients import (assert_close, error_of, finite_difference, near_a_kink,
-                            networks)
+from test_gradients import assert_partials_match_finite_differences, error_of, near_a_kink, networks
 
 
 def general(net):
@@ -87,31 +86,7 @@ def test_general_path_gradients_match_finite_differences(case):
     net, inputs, targets = case
     net.use_unrolled = False
     assume(not near_a_kink(net, inputs))
-    net.backprop(inputs, targets)
-    note([[(n.weights, n.bias, n.net_input, n.output, n.delta) for n in layer.neurons]
-          for layer in net.layers])
-    # Every partial first: a finite difference re-runs the forward pass.
-    snapshot = [[(list(n.weight_gradients), n.bias_gradient) for n in layer.neurons]
-                for layer in net.layers]
-    for l, layer in enumerate(net.layers):
-        for k, neuron in enumerate(layer.neurons):
-            gradients, bias_gradient = snapshot[l][k]
-            for i in range(len(neuron.weights)):
-                def get(neuron=neuron, i=i):
-                    return neuron.weights[i]
-
-                def put(value, neuron=neuron, i=i):
-                    neuron.weights[i] = value
-                assert_close(gradients[i], finite_difference(net, inputs, targets, get, put),
-                             "layer %d neuron %d w%d" % (l, k, i))
-
-            def get_bias(neuron=neuron):
-                return neuron.bias
-
-            def put_bias(value, neuron=neuron):
-                neuron.bias = value
-            assert_close(bias_gradient, finite_difference(net, inputs, targets, get_bias, put_bias),
-                         "layer %d neuron %d bias" % (l, k))
+    assert_partials_match_finite_differences(net, inputs, targets)
 
 
 def test_largest_unrolled_network_matches_the_general_path():
@@ -203,19 +178,9 @@ def test_gradients_with_steps_held_back_match_finite_differences(narrow_layers_h
     for inputs, targets in samples(3, rng):
         net.train(inputs, targets)
     inputs, targets = samples(1, rng)[0]
-    net.backprop(inputs, targets)
-    first = net.layers[0]
-    assert MAX_DEFERRED_STEPS == 0 or first._deferred_inputs   # still held back
-    gradients = [list(n.weight_gradients) for n in first.neurons]
-    for k, neuron in enumerate(first.neurons):
-        for i in range(5):
-            def get(neuron=neuron, i=i):
-                return neuron.weights[i]
-
-            def put(value, neuron=neuron, i=i):
-                neuron.weights[i] = value
-            assert_close(gradients[k][i], finite_difference(net, inputs, targets, get, put),
-                         "neuron %d w%d" % (k, i))
+    net.feed_forward(inputs)
+    assert MAX_DEFERRED_STEPS == 0 or net.layers[0]._deferred_inputs   # still held back
+    assert_partials_match_finite_differences(net, inputs, targets, layers=[0])
 
 
 def test_assigning_weights_drops_the_steps_held_back(narrow_layers_hold_back):

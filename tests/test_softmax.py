@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from neuronsim import NeuralNetwork
+from test_gradients import assert_partials_match_finite_differences
 
 values = st.floats(min_value=-3.0, max_value=3.0, allow_nan=False, allow_subnormal=False)
-STEP = 1e-6
 
 
 @st.composite
@@ -50,31 +50,7 @@ def test_categorical_cross_entropy_is_minus_log_of_the_true_class(case):
 @given(classifiers())
 def test_categorical_gradients_match_a_finite_difference(case):
     net, inputs, targets, _ = case
-    net.backprop(inputs, targets)
-    analytic = [(list(n.weight_gradients), n.bias_gradient)
-                for layer in net.layers for n in layer.neurons]
-    neurons = [n for layer in net.layers for n in layer.neurons]
-
-    def error():
-        return net.calculate_total_error([(inputs, targets)])
-
-    for neuron, (weight_gradients, bias_gradient) in zip(neurons, analytic):
-        for i in range(len(neuron.weights)):
-            original = neuron.weights[i]
-            neuron.weights[i] = original + STEP
-            above = error()
-            neuron.weights[i] = original - STEP
-            below = error()
-            neuron.weights[i] = original
-            assert math.isclose(weight_gradients[i], (above - below) / (2 * STEP),
-                                rel_tol=1e-4, abs_tol=1e-6)
-        original = neuron.bias
-        neuron.bias = original + STEP
-        above = error()
-        neuron.bias = original - STEP
-        below = error()
-        neuron.bias = original
-        assert math.isclose(bias_gradient, (above - below) / (2 * STEP), rel_tol=1e-4, abs_tol=1e-6)
+    assert_partials_match_finite_differences(net, inputs, targets)
 
 
 def test_a_confident_wrong_answer_costs_its_log_odds_without_overflow():
