@@ -8,7 +8,9 @@ Checks, and prints a table of, what a seed guarantees:
 * trained networks (``trained`` lines): identical bit for bit within each
   ``--identical`` group (e.g. CPython 3.8 and PyPy, which share the sequential
   dot product), and within REL_TOL of the first file elsewhere (CPython 3.12+
-  uses math.sumprod, MicroPython its own libm).
+  uses math.sumprod, MicroPython its own libm).  Cases labelled ``wide-…``
+  (a first layer of 48+ inputs, whose steps CPython holds back and folds) are
+  promised only the tolerance, everywhere.
 
 Exit status 1 if any promise is broken.
 """
@@ -89,11 +91,13 @@ def main(argv):
             fail("--identical %s: no fingerprint for %s" % (",".join(group), ", ".join(missing)))
             continue
         first = runs[group[0]]
-        same = all(runs[name]["trained"] == first["trained"] and runs[name]["init"] == first["init"]
+        exact = [label for label in labels if not label.startswith("wide-")]
+        same = all(runs[name]["init"] == first["init"] and
+                   all(runs[name]["trained"][label] == first["trained"][label] for label in exact)
                    for name in group[1:])
         if same:
-            print("PASS same seed, same initial weights and same trained networks, bit for bit: %s"
-                  % ", ".join(group))
+            print("PASS same seed, same initial weights and same trained networks, bit for bit "
+                  "(wide-… cases: within %g): %s" % (REL_TOL, ", ".join(group)))
         else:
             fail("trained networks not bit-identical across %s" % ", ".join(group))
     if failures:
