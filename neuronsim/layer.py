@@ -115,11 +115,8 @@ class NeuronLayer:
                 neuron.output = out
                 append(out)
             return outputs
-        nets = self._net_inputs(inputs)
-        if activation.elementwise:
-            outputs = [activation.function(net) for net in nets]
-        else:  # softmax and the like: each output depends on the whole layer
-            outputs = activation.outputs(nets)
+        # Softmax and the like: each output depends on the whole layer.
+        outputs = activation.outputs(self._net_inputs(inputs))
         for neuron, out in zip(neurons, outputs):
             neuron.output = out
         return outputs
