@@ -67,84 +67,53 @@ class NeuronLayer:
         """Every neuron's output for these inputs (a list of floats, trusted).
 
         This is :meth:`Neuron.feed_forward` for each neuron, written out in
-        one loop (a method call per neuron costs as much as a dozen weights).
+        one loop (a method call per neuron costs as much as a dozen weights),
+        with the sigmoid written out too.
+
+        Steps held back (see :meth:`update`): a step w ← w − s·x' changes net
+        by −s·(x'·x), and x'·x is the same for every neuron of the layer, so
+        it is one dot product per held-back step for the whole layer; each
+        neuron then subtracts Σ_j s_j·(x'_j·x), one short dot product.
         """
         activation = self.activation
-        neurons = self.neurons
+        elementwise = activation.elementwise
+        function = activation.function
+        sigmoid = type(activation) is Sigmoid
         deferred = self._deferred_inputs
-        if activation.elementwise:
-            function = activation.function
-            # Sigmoid.function written out: a method call per neuron costs
-            # as much as several weights.
-            sigmoid = type(activation) is Sigmoid
-            outputs = []
-            append = outputs.append
-            if not deferred:
-                for neuron in neurons:
-                    neuron.inputs = inputs
-                    neuron.net_input = net = dot(neuron._weights, inputs) + neuron.bias
-                    if not sigmoid:
-                        out = function(net)
-                    elif net >= 0.0:
-                        out = 1.0 / (1.0 + exp(-net))
-                    else:
-                        out = exp(net)
-                        out = out / (1.0 + out)
-                    neuron.output = out
-                    append(out)
-                return outputs
-            # Steps held back (see _net_inputs), in the same single loop.
+        if deferred:
             corrections = [dot(earlier, inputs) for earlier in deferred]
             count = len(corrections)
-            for neuron in neurons:
-                neuron.inputs = inputs
-                scales = neuron._deferred_scales
-                net = dot(neuron._weights, inputs) + neuron.bias
-                if len(scales) == count:
-                    net = net - dot(scales, corrections)
-                elif scales:
-                    net = net - dot(scales, corrections[count - len(scales):])
-                neuron.net_input = net
-                if not sigmoid:
-                    out = function(net)
-                elif net >= 0.0:
-                    out = 1.0 / (1.0 + exp(-net))
-                else:
-                    out = exp(net)
-                    out = out / (1.0 + out)
-                neuron.output = out
-                append(out)
-            return outputs
-        # Softmax and the like: each output depends on the whole layer.
-        outputs = activation.outputs(self._net_inputs(inputs))
-        for neuron, out in zip(neurons, outputs):
-            neuron.output = out
-        return outputs
-
-    def _net_inputs(self, inputs):
-        """Every neuron's net = Σ w_i·x_i + b, steps held back included.
-
-        A step held back, w ← w − s·x', changes net by −s·(x'·x), and x'·x is
-        the same for every neuron of the layer: one dot product per held-back
-        step for the whole layer, not one pass over every weight; each neuron
-        then subtracts Σ_j s_j·(x'_j·x), one short dot product.
-        """
-        deferred = self._deferred_inputs
-        corrections = [dot(earlier, inputs) for earlier in deferred]
-        count = len(corrections)
-        nets = []
-        append = nets.append
+        results = []   # outputs, or for softmax and the like the net inputs
+        append = results.append
         for neuron in self.neurons:
             neuron.inputs = inputs
-            scales = neuron._deferred_scales
             net = dot(neuron._weights, inputs) + neuron.bias
-            if len(scales) == count:   # the usual case
-                net = net - dot(scales, corrections)
-            elif scales:   # this neuron's weights were read (and folded) since some steps
-                net = net - dot(scales, corrections[count - len(scales):])
+            if deferred:
+                scales = neuron._deferred_scales
+                if len(scales) == count:   # the usual case
+                    net = net - dot(scales, corrections)
+                elif scales:   # its weights were read (and folded) since some steps
+                    net = net - dot(scales, corrections[count - len(scales):])
             neuron.net_input = net
-            append(net)
-        return nets
+            if not elementwise:
+                append(net)
+                continue
+            if not sigmoid:
+                out = function(net)
+            elif net >= 0.0:
+                out = 1.0 / (1.0 + exp(-net))
+            else:
+                out = exp(net)
+                out = out / (1.0 + out)
+            neuron.output = out
+            append(out)
+        if elementwise:
+            return results
+        # Softmax and the like: each output depends on the whole layer.
+        outputs = activation.outputs(results)
+        for neuron, out in zip(self.neurons, outputs):
+            neuron.output = out
+        return outputs
 
     def get_outputs(self):
         return [neuron.output for neuron in self.neurons]
@@ -190,22 +159,20 @@ class NeuronLayer:
 
         For h1 below o1 and o2: ∂E/∂out_h1 = δ_o1·w5 + δ_o2·w7.
         """
+        if self._deferred_inputs:   # BP2 reads the weights as they are now
+            self._fold_deferred_steps()
         if not _cpython:   # PyPy, MicroPython: index loops, summed in the same order
-            if self._deferred_inputs:
-                self._fold_deferred_steps()
             neurons = self.neurons
             first = neurons[0]
             delta = first.delta
-            total = [0.0 + delta * w for w in first.weights]   # summed from 0.0, as dot()
+            total = [0.0 + delta * w for w in first._weights]   # summed from 0.0, as dot()
             for k in range(1, len(neurons)):
                 neuron = neurons[k]
                 delta = neuron.delta
-                weights = neuron.weights
+                weights = neuron._weights
                 for i in range(len(total)):
                     total[i] = total[i] + delta * weights[i]
             return total
-        if self._deferred_inputs:   # (only a first layer holds steps back)
-            self._fold_deferred_steps()
         deltas = [neuron.delta for neuron in self.neurons]
         columns = zip(*[neuron._weights for neuron in self.neurons])
         return list(map(dot, repeat(deltas), columns))

@@ -223,6 +223,10 @@ class NeuralNetwork:
         run = self._unrolled_step()
         if run is not None:
             return run(inputs, targets, None, False)
+        return self._backprop_by_layers(inputs, targets)
+
+    def _backprop_by_layers(self, inputs, targets):
+        """The general backward pass, layer by layer (any size, any activation)."""
         outputs = self._feed_forward(inputs)
         layers = self.layers
         output_layer = layers[-1]
@@ -249,13 +253,13 @@ class NeuralNetwork:
     def _step(self, learning_rate):
         train_biases = self.train_biases
         layers = self.layers
-        # The first layer may hold its steps back (issue 7, NeuronLayer.update):
+        # The first layer may hold its steps back (NeuronLayer.update):
         # between a step and the next forward pass nothing reads its weights.
         layers[0].update(learning_rate, train_biases, True)
         for index in range(1, len(layers)):
             layers[index].update(learning_rate, train_biases)
 
-    # -- explaining and pictures (issue 6) -------------------------------------
+    # -- explaining and pictures -----------------------------------------------
 
     def explain(self, inputs, targets):
         """One training step on (inputs, targets), every number written out.
@@ -270,7 +274,7 @@ class NeuralNetwork:
         from .pictures import network_svg
         return network_svg(self, inputs, targets, label=label, **options)
 
-    # -- training (issue 4) ----------------------------------------------------
+    # -- training ---------------------------------------------------------------
 
     def fit(self, training_data, **options):
         """Train on a list of ``(inputs, targets)``; return a History.
@@ -294,7 +298,7 @@ class NeuralNetwork:
 
         return evaluate(self, data)
 
-    # -- saving and export (issue 5) -------------------------------------------
+    # -- saving and export ------------------------------------------------------
 
     def to_dict(self, metadata=None):
         """Every weight, bias and option as JSON-ready data (see neuronsim.saving)."""
@@ -323,7 +327,7 @@ class NeuralNetwork:
         from .export import export_source
         return export_source(self)
 
-    # -- issue 7: the hot path chosen by size ----------------------------------
+    # -- the hot path, chosen by size ------------------------------------------
 
     _unrolled = None        # (cost, run) once built; see neuronsim/unrolled.py
     use_unrolled = True     # False forces the general path (tests compare the two)
@@ -337,7 +341,7 @@ class NeuralNetwork:
         run = self._unrolled_step()
         if run is not None:
             return run(inputs, targets, learning_rate, self.train_biases)
-        error = self._backprop(inputs, targets)
+        error = self._backprop_by_layers(inputs, targets)
         self._step(learning_rate)
         return error
 

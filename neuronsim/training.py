@@ -49,9 +49,6 @@ from .rng import SplitMix64, fresh_seed
 from .validation import check_number, check_positive_int, check_seed, describe
 from .vector import HAS_SUMPROD, dot, subtract_scaled_steps_in_place
 
-# CPython 3.12+: a mini-batch step sums each weight's products over the batch
-# with one math.sumprod per weight; elsewhere it folds the samples' steps.
-_SUM_BY_COLUMNS = HAS_SUMPROD
 
 try:
     _clock = time.perf_counter
@@ -414,7 +411,9 @@ def _train_batch(net, neurons, batch, learning_rate, momentum, l2, velocities, b
     for l in range(len(layers)):
         inputs_of_samples = layer_inputs[l]
         columns = None
-        if momentum or decay or _SUM_BY_COLUMNS:
+        # CPython 3.12+ sums each weight's products over the batch with one
+        # math.sumprod; elsewhere the samples' steps are folded.
+        if momentum or decay or HAS_SUMPROD:
             columns = list(zip(*inputs_of_samples))   # column i: input i of every sample
         for neuron in layers[l].neurons:
             neuron_deltas = deltas[k]

@@ -31,29 +31,30 @@ _cpython = getattr(sys, "implementation", None) is not None and \
     sys.implementation.name == "cpython"
 
 
-def _dot_loop(a, b):
-    """Σ a_i·b_i over two equal-length lists."""
-    total = 0.0
-    for x, y in zip(a, b):
-        total += x * y
-    return total
-
-
 def _dot_map(a, b):
     return sum(map(_mul, a, b))
+
+
+def _dot_by_index(a, b):
+    """Σ a_i·b_i, summed in order from 0.0, item by item (PyPy, MicroPython)."""
+    total = 0.0
+    for i in range(len(a)):
+        total += a[i] * b[i]
+    return total
 
 
 HAS_SUMPROD = _cpython and hasattr(math, "sumprod")
 
 # Chosen once, at import time, by measurement (``benchmarks/run.py``):
-# math.sumprod ≈ 10 ns per item, sum(map(mul)) ≈ 25 ns, the loop ≈ 35 ns on
-# CPython; under PyPy the loop and the map are equally fast once jitted.
-if hasattr(math, "sumprod"):
+# math.sumprod ≈ 10 ns per item, sum(map(mul)) ≈ 25 ns, a loop ≈ 35 ns on
+# CPython; under PyPy an index loop is fastest once jitted (zip() in a hot
+# loop is several times slower), and MicroPython's operator has no mul.
+if HAS_SUMPROD:
     dot = math.sumprod
 elif _mul is not None and _cpython:
     dot = _dot_map
 else:
-    dot = _dot_loop
+    dot = _dot_by_index
 
 
 def _subtract_scaled_list(values, direction, scale):
@@ -96,26 +97,15 @@ def _step_by_index(values, direction, scale):
         values[i] = values[i] - scale * direction[i]
 
 
-def _dot_by_index(a, b):
-    total = 0.0
-    for i in range(len(a)):
-        total += a[i] * b[i]
-    return total
-
-
-# On CPython, building a new list in C and copying it in beats touching each
-# item from bytecode.  Elsewhere (PyPy's JIT, MicroPython) indexing in place is
-# fastest and allocates nothing; under PyPy zip() in a hot loop is several times
-# slower than range().
 #: True where ``values[:] = [v - scale * d for v, d in zip(values, direction)]``
 #: is the fastest step (CPython 3.11+): hot loops may write it out inline.
 STEP_BY_COMPREHENSION = subtract_scaled is _subtract_scaled_list and _cpython
 
-if _cpython:
-    subtract_scaled_in_place = _step_by_copy
-else:
-    subtract_scaled_in_place = _step_by_index
-    dot = _dot_by_index
+# On CPython, building a new list in C and copying it in beats touching each
+# item from bytecode.  Elsewhere (PyPy's JIT, MicroPython) indexing in place is
+# fastest and allocates nothing.
+
+subtract_scaled_in_place = _step_by_copy if _cpython else _step_by_index
 
 
 def _folding(count):
