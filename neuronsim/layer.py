@@ -7,16 +7,11 @@
 
 from math import exp
 
-try:
-    from itertools import repeat
-except ImportError:  # MicroPython (it takes the index-loop path, which needs no repeat)
-    repeat = None
-
 from .activations import Sigmoid, get_activation
 from .neuron import Neuron
 from .validation import check_biases, check_positive_int, check_vector
-from .vector import (MAX_DEFERRED_STEPS, MIN_INPUTS_TO_HOLD_BACK, STEP_BY_COMPREHENSION, _cpython,
-                     dot, subtract_scaled_in_place, subtract_scaled_steps_in_place)
+from .vector import (MAX_DEFERRED_STEPS, MIN_INPUTS_TO_HOLD_BACK, STEP_BY_COMPREHENSION, combine,
+                     dot, subtract_scaled_in_place, take_steps)
 
 
 class NeuronLayer:
@@ -47,12 +42,10 @@ class NeuronLayer:
             Neuron(weights[k * num_inputs:(k + 1) * num_inputs], biases[k], activation)
             for k in range(num_neurons)
         ]
-        # Inputs of the steps held back by update(defer=True), oldest first;
-        # each neuron keeps its own scales η·δ for the most recent of them.
-        self._deferred_inputs = deferred = []
-        for neuron in self.neurons:
-            neuron._deferred_inputs = deferred
-            neuron._deferred_scales = []
+        self._held = held = HeldBackSteps([neuron._weights for neuron in self.neurons])
+        for row, neuron in enumerate(self.neurons):
+            neuron._held = held
+            neuron._row = row
 
     @property
     def num_inputs(self):
@@ -70,31 +63,26 @@ class NeuronLayer:
         one loop (a method call per neuron costs as much as a dozen weights),
         with the sigmoid written out too.
 
-        Steps held back (see :meth:`update`): a step w ← w − s·x' changes net
-        by −s·(x'·x), and x'·x is the same for every neuron of the layer, so
-        it is one dot product per held-back step for the whole layer; each
-        neuron then subtracts Σ_j s_j·(x'_j·x), one short dot product.
+        Steps held back (see :meth:`update`): a step w ← w − s·x' lowers net
+        by s·(x'·x), and x'·x is the same for every neuron of the layer, so
+        it is one dot product per held-back step for the whole layer, then
+        one :func:`vector.combine` of the steps' scales for all the neurons.
         """
         activation = self.activation
         elementwise = activation.elementwise
         function = activation.function
         sigmoid = type(activation) is Sigmoid
-        deferred = self._deferred_inputs
-        if deferred:
-            corrections = [dot(earlier, inputs) for earlier in deferred]
-            count = len(corrections)
+        neurons = self.neurons
+        held = self._held
+        if held.inputs:
+            corrections = combine(held.scales, [dot(earlier, inputs) for earlier in held.inputs])
+        else:
+            corrections = [0.0] * len(neurons)   # net − 0.0 is net, to the bit
         results = []   # outputs, or for softmax and the like the net inputs
         append = results.append
-        for neuron in self.neurons:
+        for neuron, correction in zip(neurons, corrections):
             neuron.inputs = inputs
-            net = dot(neuron._weights, inputs) + neuron.bias
-            if deferred:
-                scales = neuron._deferred_scales
-                if len(scales) == count:   # the usual case
-                    net = net - dot(scales, corrections)
-                elif scales:   # its weights were read (and folded) since some steps
-                    net = net - dot(scales, corrections[count - len(scales):])
-            neuron.net_input = net
+            neuron.net_input = net = dot(neuron._weights, inputs) + neuron.bias - correction
             if not elementwise:
                 append(net)
                 continue
@@ -111,7 +99,7 @@ class NeuronLayer:
             return results
         # Softmax and the like: each output depends on the whole layer.
         outputs = activation.outputs(results)
-        for neuron, out in zip(self.neurons, outputs):
+        for neuron, out in zip(neurons, outputs):
             neuron.output = out
         return outputs
 
@@ -159,23 +147,11 @@ class NeuronLayer:
 
         For h1 below o1 and o2: ∂E/∂out_h1 = δ_o1·w5 + δ_o2·w7.
         """
-        if self._deferred_inputs:   # BP2 reads the weights as they are now
-            self._fold_deferred_steps()
-        if not _cpython:   # PyPy, MicroPython: index loops, summed in the same order
-            neurons = self.neurons
-            first = neurons[0]
-            delta = first.delta
-            total = [0.0 + delta * w for w in first._weights]   # summed from 0.0, as dot()
-            for k in range(1, len(neurons)):
-                neuron = neurons[k]
-                delta = neuron.delta
-                weights = neuron._weights
-                for i in range(len(total)):
-                    total[i] = total[i] + delta * weights[i]
-            return total
-        deltas = [neuron.delta for neuron in self.neurons]
-        columns = zip(*[neuron._weights for neuron in self.neurons])
-        return list(map(dot, repeat(deltas), columns))
+        if self._held.inputs:   # BP2 reads the weights as they are now
+            self._held.take()
+        neurons = self.neurons
+        return combine([neuron._weights for neuron in neurons],
+                       [neuron.delta for neuron in neurons])
 
     # -- learning ------------------------------------------------------------
 
@@ -184,28 +160,29 @@ class NeuronLayer:
 
         With ``defer=True`` (the network asks for it on its first layer, whose
         weights nothing reads between a step and the next forward pass) the
-        step w ← w − η·δ·x is only noted, as the scale η·δ per neuron and the
-        inputs x once for the layer (if it has at least
-        ``MIN_INPUTS_TO_HOLD_BACK`` inputs); up to ``MAX_DEFERRED_STEPS`` of them are
-        then folded into the weights in one pass (:func:`vector.fold_steps`,
-        rounded exactly as the steps one by one).  Reading ``neuron.weights``
-        folds that neuron's steps at once, so nobody outside sees the difference.
+        step w ← w − η·δ·x is only noted (:class:`HeldBackSteps`), as the
+        scale η·δ per neuron and the inputs x once for the layer (if it has at
+        least ``MIN_INPUTS_TO_HOLD_BACK`` inputs); up to ``MAX_DEFERRED_STEPS``
+        of them are then taken in one pass over each neuron's weights
+        (:func:`vector.take_steps`).  Reading or assigning any of the layer's
+        ``neuron.weights`` takes them at once, so nobody outside sees the
+        difference.
         """
         neurons = self.neurons
-        deferred = self._deferred_inputs
         if defer and MAX_DEFERRED_STEPS and \
                 len(neurons[0]._weights) >= MIN_INPUTS_TO_HOLD_BACK:
-            deferred.append(neurons[0].inputs)
-            for neuron in neurons:
-                step = learning_rate * neuron.delta
-                neuron._deferred_scales.append(step)
-                if train_biases:
+            held = self._held
+            steps = [learning_rate * neuron.delta for neuron in neurons]
+            held.inputs.append(neurons[0].inputs)
+            held.scales.append(steps)
+            if train_biases:
+                for neuron, step in zip(neurons, steps):
                     neuron.bias -= step
-            if len(deferred) >= MAX_DEFERRED_STEPS:
-                self._fold_deferred_steps()
+            if len(held.inputs) >= MAX_DEFERRED_STEPS:
+                held.take()
             return
-        if deferred:
-            self._fold_deferred_steps()
+        if self._held.inputs:
+            self._held.take()
         if STEP_BY_COMPREHENSION:   # subtract_scaled_in_place, written out (CPython 3.11+)
             for neuron in neurons:
                 step = learning_rate * neuron.delta
@@ -220,18 +197,29 @@ class NeuronLayer:
             if train_biases:
                 neuron.bias -= step
 
-    def _fold_deferred_steps(self):
-        deferred = self._deferred_inputs
-        count = len(deferred)
-        for neuron in self.neurons:
-            scales = neuron._deferred_scales
-            if len(scales) == count:   # the usual case: Neuron._fold_deferred_steps, inlined
-                subtract_scaled_steps_in_place(neuron._weights, deferred, scales)
-                neuron._deferred_scales = []
-            elif scales:
-                neuron._fold_deferred_steps()
-        del deferred[:]
-
     def __repr__(self):
         return "<NeuronLayer %d neurons × %d inputs, %s>" % (
             len(self.neurons), self.num_inputs, self.activation.name)
+
+
+class HeldBackSteps:
+    """Gradient steps w ← w − s·x a layer has noted but not yet taken.
+
+    ``inputs`` holds each step's x (oldest first), ``scales`` each step's
+    s = η·δ, one per neuron, and ``rows`` the neurons' weight lists, in
+    order.  :meth:`take` takes them all, in one pass over each neuron's
+    weights (:func:`vector.take_steps`).  The layer and each of its neurons
+    share one; the neurons do not point back at the layer.
+    """
+
+    __slots__ = ("inputs", "scales", "rows")
+
+    def __init__(self, rows):
+        self.inputs = []
+        self.scales = []
+        self.rows = rows
+
+    def take(self):
+        take_steps(self.rows, self.inputs, self.scales)
+        self.inputs = []
+        self.scales = []

@@ -28,7 +28,7 @@ and, once the error E is known, the backward pass gives
 
 from .activations import get_activation
 from .validation import check_number, check_vector
-from .vector import dot, subtract_scaled_in_place, subtract_scaled_steps_in_place
+from .vector import dot, subtract_scaled_in_place
 
 
 class Neuron:
@@ -42,7 +42,7 @@ class Neuron:
     """
 
     __slots__ = ("_weights", "bias", "activation", "inputs", "net_input", "output",
-                 "pd_error_wrt_output", "delta", "_deferred_inputs", "_deferred_scales")
+                 "pd_error_wrt_output", "delta", "_held", "_row")
 
     def __init__(self, weights, bias=0.0, activation="sigmoid"):
         self._weights = check_vector(weights, "weights")
@@ -53,29 +53,27 @@ class Neuron:
         self.output = None
         self.pd_error_wrt_output = None
         self.delta = None
-        # Steps w ← w − s·x a layer has held back (see NeuronLayer.update):
-        # the scales s here, the inputs x in a list the layer shares.
-        self._deferred_inputs = None
-        self._deferred_scales = None
+        # Steps of this neuron's weights its layer has held back, if any: the
+        # layer's HeldBackSteps, with these weights as its row ``_row``.
+        self._held = None
+        self._row = None
 
     @property
     def weights(self):
         """This neuron's weights, one per input: a list of floats, up to date."""
-        if self._deferred_scales:
-            self._fold_deferred_steps()
+        held = self._held
+        if held is not None and held.inputs:   # take the held-back steps first
+            held.take()
         return self._weights
 
     @weights.setter
     def weights(self, values):
-        self._deferred_scales = [] if self._deferred_scales is not None else None
+        held = self._held
+        if held is not None:
+            if held.inputs:   # the layer's other neurons keep their steps
+                held.take()
+            held.rows[self._row] = values
         self._weights = values
-
-    def _fold_deferred_steps(self):
-        """Apply the steps the layer held back, in order, in one pass."""
-        scales = self._deferred_scales
-        inputs = self._deferred_inputs[len(self._deferred_inputs) - len(scales):]
-        subtract_scaled_steps_in_place(self._weights, inputs, scales)
-        self._deferred_scales = []
 
     @property
     def num_inputs(self):

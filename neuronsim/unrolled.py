@@ -9,8 +9,8 @@ sigmoid and its slope are written inline.  For the worked example it begins
 
     def run(inputs, targets, rate, train_biases):
         x0_0, x0_1, = inputs
-        if L0._deferred_inputs:
-            L0._fold_deferred_steps()
+        if L0._held.inputs:
+            L0._held.take()
         W0_0 = w = N0_0._weights
         N0_0.inputs = inputs
         net0_0 = net = w[0] * x0_0 + w[1] * x0_1 + N0_0.bias     # net_h1
@@ -99,8 +99,8 @@ def source(layers, cost):
     add("%s, = inputs" % ", ".join(inputs))
     # The weights are read directly (neuron._weights, not the property), so
     # fold any steps the general path held back (see NeuronLayer.update).
-    add("if L0._deferred_inputs:")
-    add("    L0._fold_deferred_steps()")
+    add("if L0._held.inputs:")
+    add("    L0._held.take()")
     inputs_list = "inputs"
     last = len(layers) - 1
     layer_inputs = []

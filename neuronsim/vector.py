@@ -12,10 +12,17 @@ the fastest form it has:
 * the update: a list comprehension (CPython 3.11+, PyPy, MicroPython), or
   ``map(sub, values, map(mul, direction, repeat(scale)))`` before 3.11.
 
+Two more work on a layer at once: ``combine(rows, coefficients)`` is
+Σ_k coefficients[k]·rows[k] (BP2: ∂E/∂out_h1 = δ_o1·w5 + δ_o2·w7 is item 0
+of ``combine([[w5, w6], [w7, w8]], [δ_o1, δ_o2])``), and ``take_steps``
+takes several steps of every neuron of a layer in one pass.
+
 >>> round(dot([0.15, 0.2], [0.05, 0.1]), 12)   # w1·i1 + w2·i2, the start of net_h1
 0.0275
 >>> subtract_scaled([0.4, 0.45], [0.5, 1.0], 0.1)
 [0.35000000000000003, 0.35]
+>>> combine([[1.0, 2.0], [3.0, 4.0]], [0.5, 0.25])
+[1.25, 2.0]
 """
 
 import math
@@ -44,6 +51,9 @@ def _dot_by_index(a, b):
 
 
 HAS_SUMPROD = _cpython and hasattr(math, "sumprod")
+if HAS_SUMPROD:
+    from itertools import repeat
+    from math import sumprod
 
 # Chosen once, at import time, by measurement (``benchmarks/run.py``):
 # math.sumprod ≈ 10 ns per item, sum(map(mul)) ≈ 25 ns, a loop ≈ 35 ns on
@@ -109,11 +119,13 @@ subtract_scaled_in_place = _step_by_copy if _cpython else _step_by_index
 
 
 def _folding(count):
-    """A function folding ``count`` steps, ``[v - s0*x0 - s1*x1 … for …]``, from source."""
+    """``fold(values, columns, scales)``, written out for ``count`` steps:
+    ``[v - s0*x0 - s1*x1 … for v, (x0, x1, …) in zip(values, columns)]``,
+    where column i holds item i of every step's direction."""
     steps = range(count)
-    source = ("def fold(values, directions, scales):\n"
+    source = ("def fold(values, columns, scales):\n"
               "    %s, = scales\n"
-              "    return [v%s for v, %s in zip(values, *directions)]\n"
+              "    return [v%s for v, (%s,) in zip(values, columns)]\n"
               % (", ".join("s%d" % j for j in steps),
                  "".join(" - s%d * x%d" % (j, j) for j in steps),
                  ", ".join("x%d" % j for j in steps)))
@@ -137,7 +149,7 @@ def fold_steps(values, directions, scales):
         directions, scales = directions[MAX_FOLD:], scales[MAX_FOLD:]
     fold = _FOLDS.get(len(scales))
     if fold is not None:
-        return fold(values, directions, scales)
+        return fold(values, zip(*directions), scales)
     for direction, scale in zip(directions, scales):
         values = subtract_scaled(values, direction, scale)
     return values
@@ -159,22 +171,91 @@ def _steps_by_index(values, directions, scales):
 
 
 #: Steps folded into one pass over a list at most (CPython; see fold_steps).
-MAX_FOLD = 8 if _cpython else 0
-_FOLDS = {count: _folding(count) for count in range(2, MAX_FOLD + 1)}
+MAX_FOLD = 16 if _cpython else 0
+_FOLDS = {count: _folding(count) for count in range(1, MAX_FOLD + 1)}
 
 #: ``subtract_scaled_steps_in_place(values, directions, scales)``: several
 #: steps in one call, rounded exactly as the steps one by one.
 subtract_scaled_steps_in_place = _steps_by_copy if _cpython else _steps_by_index
 
-#: How many gradient steps a layer may hold back and fold into one pass over
-#: its weights (see NeuronLayer.update).  Each fold saves the loop overhead of
-#: the passes it replaces: a 784-30-10 step drops from ≈ 86 to ≈ 60 ns per
-#: weight on CPython 3.11 and from ≈ 80 to ≈ 50 on 3.12+.  Held-back steps
-#: change how net inputs round (by a correction instead of a dot product with
-#: the stepped weights): trained weights then differ from PyPy's in the last
-#: bits.  PyPy and MicroPython step in place, allocating nothing (holding back
-#: cost PyPy ≈ 30% at 64-30-10).
-MAX_DEFERRED_STEPS = 8 if _cpython else 0
+
+# -- a layer's worth of steps, and weighted sums of rows ----------------------
+
+def _take_steps_by_sumprod(rows, directions, scales_per_step):
+    columns = list(zip(*directions))   # column i: item i of every direction
+    for row, scales in zip(rows, zip(*scales_per_step)):
+        row[:] = [v - sumprod(scales, column) for v, column in zip(row, columns)]
+
+
+def _take_steps_by_folding(rows, directions, scales_per_step):
+    fold = _FOLDS.get(len(directions))
+    if fold is None:   # more steps than a pass folds (or PyPy, MicroPython)
+        for row, scales in zip(rows, zip(*scales_per_step)):
+            subtract_scaled_steps_in_place(row, directions, scales)
+        return
+    columns = list(zip(*directions))   # built once, read by every row
+    for row, scales in zip(rows, zip(*scales_per_step)):
+        row[:] = fold(row, columns, scales)
+
+
+#: ``take_steps(rows, directions, scales_per_step)``: for every step j and
+#: row r, ``rows[r] ← rows[r] − scales_per_step[j][r]·directions[j]``, in
+#: place.  A layer's held-back steps are this, one row per neuron's weights,
+#: one direction per step's inputs.  On CPython 3.12+ each item's steps are
+#: summed by one ``math.sumprod`` (≈ 15 ns per item and step from 16 steps
+#: on, against ≈ 25 for a fold); elsewhere each row is folded, rounded
+#: exactly as the steps one by one.
+take_steps = _take_steps_by_sumprod if HAS_SUMPROD else _take_steps_by_folding
+
+
+def _combine_by_folding(rows, coefficients):
+    # v − (−c)·w is exactly v + c·w, so folding from 0.0 sums each column in order.
+    return fold_steps([0.0] * len(rows[0]), rows, [-c for c in coefficients])
+
+
+def _combine_by_index(rows, coefficients):
+    """The same, row after row, item by item (PyPy, MicroPython)."""
+    coefficient = coefficients[0]
+    total = [0.0 + coefficient * value for value in rows[0]]   # from 0.0, as dot() sums
+    for k in range(1, len(rows)):
+        row = rows[k]
+        coefficient = coefficients[k]
+        for i in range(len(total)):
+            total[i] = total[i] + coefficient * row[i]
+    return total
+
+
+def _combine_by_sumprod(rows, coefficients):
+    if len(rows) < 8:   # a few rows: folding costs less than a sumprod per column
+        return _combine_by_folding(rows, coefficients)
+    return list(map(sumprod, zip(*rows), repeat(coefficients)))
+
+
+#: ``combine(rows, coefficients)``: Σ_k coefficients[k]·rows[k], a new list
+#: (see the module docstring).  Each column is summed in order from 0.0, as
+#: a plain loop sums it, except on CPython 3.12+ with many rows (one
+#: ``math.sumprod`` per column).
+if HAS_SUMPROD:
+    combine = _combine_by_sumprod
+elif _cpython:
+    combine = _combine_by_folding
+else:
+    combine = _combine_by_index
+
+#: How many gradient steps a layer may hold back and take in one pass over
+#: its weights (see NeuronLayer.update and take_steps).  Each pass saves the
+#: loop overhead of the passes it replaces; each step held back costs every
+#: forward pass one dot product with its inputs.  Held-back steps change how
+#: net inputs round (a correction instead of a dot product with the stepped
+#: weights): trained weights then differ from PyPy's in the last bits.  PyPy
+#: and MicroPython step in place, allocating nothing (holding back cost PyPy
+#: ≈ 30% at 64-30-10).
+if HAS_SUMPROD:
+    MAX_DEFERRED_STEPS = 24
+elif _cpython:
+    MAX_DEFERRED_STEPS = 8
+else:
+    MAX_DEFERRED_STEPS = 0
 
 #: ... and only layers with at least this many inputs: below it the
 #: corrections cost as much as the fold saves (measured on CPython 3.11:

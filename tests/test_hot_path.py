@@ -105,7 +105,10 @@ def test_largest_unrolled_network_matches_the_general_path():
 
 # -- steps held back on the first layer (NeuronLayer.update(defer=True)) ------
 
+import gc  # noqa: E402
 import random  # noqa: E402
+import sys  # noqa: E402
+import weakref  # noqa: E402
 
 import pytest  # noqa: E402
 
@@ -130,9 +133,9 @@ def test_only_wide_first_layers_hold_steps_back():
         net.use_unrolled = False   # both are small enough for the unrolled step
         n = net.num_inputs
         net.train([rng.uniform(-1, 1) for _ in range(n)], [0.2, 0.7])
-    assert len(wide.layers[0]._deferred_inputs) == (1 if MAX_DEFERRED_STEPS else 0)
-    assert len(narrow.layers[0]._deferred_inputs) == 0
-    assert not wide.layers[1]._deferred_inputs   # only the first layer
+    assert len(wide.layers[0]._held.inputs) == (1 if MAX_DEFERRED_STEPS else 0)
+    assert len(narrow.layers[0]._held.inputs) == 0
+    assert not wide.layers[1]._held.inputs   # only the first layer
 
 
 def test_folding_steps_rounds_exactly_as_the_steps_one_by_one():
@@ -161,7 +164,7 @@ def test_held_back_steps_train_as_the_steps_taken_at_once(narrow_layers_hold_bac
     held_back = 0
     for inputs, targets in data:
         error = net.train(inputs, targets)
-        held_back = max(held_back, len(net.layers[0]._deferred_inputs))
+        held_back = max(held_back, len(net.layers[0]._held.inputs))
         neuronsim.layer.MAX_DEFERRED_STEPS = 0
         try:
             assert close(error, eager.train(inputs, targets))
@@ -179,7 +182,7 @@ def test_gradients_with_steps_held_back_match_finite_differences(narrow_layers_h
         net.train(inputs, targets)
     inputs, targets = samples(1, rng)[0]
     net.feed_forward(inputs)
-    assert MAX_DEFERRED_STEPS == 0 or net.layers[0]._deferred_inputs   # still held back
+    assert MAX_DEFERRED_STEPS == 0 or net.layers[0]._held.inputs   # still held back
     assert_partials_match_finite_differences(net, inputs, targets, layers=[0])
 
 
@@ -197,6 +200,45 @@ def test_assigning_weights_drops_the_steps_held_back(narrow_layers_hold_back):
     assert neuron.weights == [0.5, -0.25, 0.0, 1.0, 2.0]
 
 
+def test_weights_assigned_while_steps_are_held_back_take_the_later_steps(narrow_layers_hold_back):
+    rng = random.Random(9)
+    net = NeuralNetwork(5, 4, 3, seed=4)
+    net.use_unrolled = False
+    eager = copy.deepcopy(net)
+    data = samples(6, rng)
+
+    def train(inputs, targets):
+        net.train(inputs, targets)
+        neuronsim.layer.MAX_DEFERRED_STEPS = 0
+        try:
+            eager.train(inputs, targets)
+        finally:
+            neuronsim.layer.MAX_DEFERRED_STEPS = MAX_DEFERRED_STEPS
+
+    for inputs, targets in data[:2]:
+        train(inputs, targets)
+    for twin in (net, eager):
+        twin.layers[0].neurons[2].weights = [0.5, -0.25, 0.0, 1.0, 2.0]
+    for inputs, targets in data[2:]:
+        train(inputs, targets)
+    assert MAX_DEFERRED_STEPS == 0 or net.layers[0]._held.inputs
+    assert_same(net, eager)
+
+
+@pytest.mark.skipif(sys.implementation.name != "cpython", reason="needs reference counting")
+def test_a_network_holding_steps_back_is_freed_without_the_cycle_collector():
+    net = NeuralNetwork(MIN_INPUTS_TO_HOLD_BACK, 3, 2, seed=1)
+    net.use_unrolled = False
+    net.train([0.5] * MIN_INPUTS_TO_HOLD_BACK, [0.2, 0.7])
+    gc.disable()
+    try:
+        layer = weakref.ref(net.layers[0])
+        del net
+        assert layer() is None   # neurons do not point back at their layer
+    finally:
+        gc.enable()
+
+
 def test_the_unrolled_step_folds_steps_the_general_path_held_back():
     # 48-2-1 is small enough for the unrolled step and wide enough to hold back.
     rng = random.Random(4)
@@ -208,9 +250,9 @@ def test_the_unrolled_step_folds_steps_the_general_path_held_back():
             for _ in range(6)]
     for inputs, targets in data[:3]:
         assert close(net.train(inputs, targets), twin.train(inputs, targets))
-    assert len(net.layers[0]._deferred_inputs) == (3 if MAX_DEFERRED_STEPS else 0)
+    assert len(net.layers[0]._held.inputs) == (3 if MAX_DEFERRED_STEPS else 0)
     net.use_unrolled = True     # the unrolled step reads the raw weight lists
     for inputs, targets in data[3:]:
         assert close(net.train(inputs, targets), twin.train(inputs, targets))
-    assert not net.layers[0]._deferred_inputs
+    assert not net.layers[0]._held.inputs
     assert_same(net, twin)
