@@ -21,6 +21,9 @@ class NeuronLayer:
     input order (w1, w2 feed h1; w3, w4 feed h2), or None to draw them from
     ``rng`` (uniform, centred on zero, scaled by fan-in).  ``bias`` is one
     number for every neuron or a list with one per neuron.
+
+    ``neurons`` is a tuple: the layer's neurons are fixed when it is made
+    (their weights and biases are not; assign ``neuron.weights`` freely).
     """
 
     def __init__(self, num_neurons, num_inputs, weights=None, bias=0.0,
@@ -38,10 +41,9 @@ class NeuronLayer:
             weights = check_vector(weights, name + ".weights", count)
         biases = check_biases(bias, num_neurons, name + ".bias")
         self.activation = activation
-        self.neurons = [
+        self.neurons = tuple(
             Neuron(weights[k * num_inputs:(k + 1) * num_inputs], biases[k], activation)
-            for k in range(num_neurons)
-        ]
+            for k in range(num_neurons))
         self._held = held = HeldBackSteps([neuron._weights for neuron in self.neurons])
         for row, neuron in enumerate(self.neurons):
             neuron._held = held

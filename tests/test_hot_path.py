@@ -225,6 +225,12 @@ def test_weights_assigned_while_steps_are_held_back_take_the_later_steps(narrow_
     assert_same(net, eager)
 
 
+def test_a_layers_neurons_are_fixed_so_its_held_back_steps_reach_them():
+    net = NeuralNetwork(MIN_INPUTS_TO_HOLD_BACK, 3, 2, seed=1)
+    with pytest.raises(TypeError):
+        net.layers[0].neurons[0] = net.layers[1].neurons[0]
+
+
 @pytest.mark.skipif(sys.implementation.name != "cpython", reason="needs reference counting")
 def test_a_network_holding_steps_back_is_freed_without_the_cycle_collector():
     net = NeuralNetwork(MIN_INPUTS_TO_HOLD_BACK, 3, 2, seed=1)
