@@ -202,9 +202,10 @@ def _take_steps_by_folding(rows, directions, scales_per_step):
 #: row r, ``rows[r] ← rows[r] − scales_per_step[j][r]·directions[j]``, in
 #: place.  A layer's held-back steps are this, one row per neuron's weights,
 #: one direction per step's inputs.  On CPython 3.12+ each item's steps are
-#: summed by one ``math.sumprod`` (≈ 15 ns per item and step from 16 steps
-#: on, against ≈ 25 for a fold); elsewhere each row is folded, rounded
-#: exactly as the steps one by one.
+#: summed by one ``math.sumprod`` (≈ 17 ns per weight and step at 24 steps,
+#: ≈ 20 at 16, against ≈ 25 for a fold: the call costs ≈ 0.17 µs, the
+#: products ≈ 10 ns each); elsewhere each row is folded, rounded exactly as
+#: the steps one by one.
 take_steps = _take_steps_by_sumprod if HAS_SUMPROD else _take_steps_by_folding
 
 
@@ -249,7 +250,8 @@ else:
 #: net inputs round (a correction instead of a dot product with the stepped
 #: weights): trained weights then differ from PyPy's in the last bits.  PyPy
 #: and MicroPython step in place, allocating nothing (holding back cost PyPy
-#: ≈ 30% at 64-30-10).
+#: ≈ 30% at 64-30-10).  Measured at 64-30-10 (``benchmarks/compare.py``):
+#: 16–32 within noise of each other on 3.12+, 6–12 on 3.8–3.11.
 if HAS_SUMPROD:
     MAX_DEFERRED_STEPS = 24
 elif _cpython:
