@@ -22,8 +22,9 @@ class NeuronLayer:
     ``rng`` (uniform, centred on zero, scaled by fan-in).  ``bias`` is one
     number for every neuron or a list with one per neuron.
 
-    ``neurons`` is a tuple: the layer's neurons are fixed when it is made
-    (their weights and biases are not; assign ``neuron.weights`` freely).
+    ``neurons`` is a tuple, read-only: the layer's neurons are fixed when it
+    is made (their weights and biases are not; assign ``neuron.weights``
+    freely).
     """
 
     def __init__(self, num_neurons, num_inputs, weights=None, bias=0.0,
@@ -41,13 +42,17 @@ class NeuronLayer:
             weights = check_vector(weights, name + ".weights", count)
         biases = check_biases(bias, num_neurons, name + ".bias")
         self.activation = activation
-        self.neurons = tuple(
+        self._neurons = tuple(
             Neuron(weights[k * num_inputs:(k + 1) * num_inputs], biases[k], activation)
             for k in range(num_neurons))
-        self._held = held = HeldBackSteps([neuron._weights for neuron in self.neurons])
-        for row, neuron in enumerate(self.neurons):
+        self._held = held = HeldBackSteps([neuron._weights for neuron in self._neurons])
+        for row, neuron in enumerate(self._neurons):
             neuron._held = held
             neuron._row = row
+
+    @property
+    def neurons(self):
+        return self._neurons
 
     @property
     def num_inputs(self):
@@ -74,7 +79,7 @@ class NeuronLayer:
         elementwise = activation.elementwise
         function = activation.function
         sigmoid = type(activation) is Sigmoid
-        neurons = self.neurons
+        neurons = self._neurons
         held = self._held
         if held.inputs:
             corrections = combine(held.scales, [dot(earlier, inputs) for earlier in held.inputs])
@@ -116,7 +121,7 @@ class NeuronLayer:
         ``deltas`` may be given when they are known directly (a cost whose
         output delta has a closed form); otherwise δ = ∂E/∂out × ∂out/∂net.
         """
-        neurons = self.neurons
+        neurons = self._neurons
         activation = self.activation
         if deltas is None:
             if activation.elementwise:
@@ -151,7 +156,7 @@ class NeuronLayer:
         """
         if self._held.inputs:   # BP2 reads the weights as they are now
             self._held.take()
-        neurons = self.neurons
+        neurons = self._neurons
         return combine([neuron._weights for neuron in neurons],
                        [neuron.delta for neuron in neurons])
 
@@ -167,10 +172,10 @@ class NeuronLayer:
         least ``MIN_INPUTS_TO_HOLD_BACK`` inputs); up to ``MAX_DEFERRED_STEPS``
         of them are then taken in one pass over each neuron's weights
         (:func:`vector.take_steps`).  Reading or assigning any of the layer's
-        ``neuron.weights`` takes them at once, so nobody outside sees the
-        difference.
+        ``neuron.weights`` takes them at once, so what is read is up to date
+        (a list kept from an earlier read lags until the next read).
         """
-        neurons = self.neurons
+        neurons = self._neurons
         if defer and MAX_DEFERRED_STEPS and \
                 len(neurons[0]._weights) >= MIN_INPUTS_TO_HOLD_BACK:
             held = self._held
@@ -222,6 +227,9 @@ class HeldBackSteps:
         self.rows = rows
 
     def take(self):
-        take_steps(self.rows, self.inputs, self.scales)
+        inputs, scales = self.inputs, self.scales
+        # Cleared first: a take cut short (KeyboardInterrupt) may lose the
+        # remaining rows' steps, but never takes a step twice.
         self.inputs = []
         self.scales = []
+        take_steps(self.rows, inputs, scales)

@@ -60,7 +60,12 @@ class Neuron:
 
     @property
     def weights(self):
-        """This neuron's weights, one per input: a list of floats, up to date."""
+        """This neuron's weights, one per input: a list of floats, up to date.
+
+        The same list object from step to step; but while its layer holds
+        steps back (see NeuronLayer.update) a list kept from an earlier read
+        lags behind until ``weights`` is read again.
+        """
         held = self._held
         if held is not None and held.inputs:   # take the held-back steps first
             held.take()
@@ -74,6 +79,16 @@ class Neuron:
                 held.take()
             held.rows[self._row] = values
         self._weights = values
+
+    def __copy__(self):
+        """A shallow copy that is a neuron of its own: assigning its weights
+        leaves the original's layer alone."""
+        twin = Neuron.__new__(Neuron)
+        for name in Neuron.__slots__:
+            setattr(twin, name, getattr(self, name))
+        twin._held = None
+        twin._row = None
+        return twin
 
     @property
     def num_inputs(self):

@@ -182,6 +182,9 @@ subtract_scaled_steps_in_place = _steps_by_copy if _cpython else _steps_by_index
 # -- a layer's worth of steps, and weighted sums of rows ----------------------
 
 def _take_steps_by_sumprod(rows, directions, scales_per_step):
+    if len(directions) < 12:   # a sumprod call costs more than a short fold
+        _take_steps_by_folding(rows, directions, scales_per_step)
+        return
     columns = list(zip(*directions))   # column i: item i of every direction
     for row, scales in zip(rows, zip(*scales_per_step)):
         row[:] = [v - sumprod(scales, column) for v, column in zip(row, columns)]
@@ -201,11 +204,11 @@ def _take_steps_by_folding(rows, directions, scales_per_step):
 #: ``take_steps(rows, directions, scales_per_step)``: for every step j and
 #: row r, ``rows[r] ← rows[r] − scales_per_step[j][r]·directions[j]``, in
 #: place.  A layer's held-back steps are this, one row per neuron's weights,
-#: one direction per step's inputs.  On CPython 3.12+ each item's steps are
-#: summed by one ``math.sumprod`` (≈ 17 ns per weight and step at 24 steps,
-#: ≈ 20 at 16, against ≈ 25 for a fold: the call costs ≈ 0.17 µs, the
-#: products ≈ 10 ns each); elsewhere each row is folded, rounded exactly as
-#: the steps one by one.
+#: one direction per step's inputs.  On CPython 3.12+, from 12 steps, each
+#: item's steps are summed by one ``math.sumprod`` (≈ 17 ns per weight and
+#: step at 24 steps, ≈ 20 at 16, ≈ 28 at 8, against ≈ 25 for a fold: the
+#: call costs ≈ 0.17 µs, the products ≈ 10 ns each); otherwise each row is
+#: folded, rounded exactly as the steps one by one.
 take_steps = _take_steps_by_sumprod if HAS_SUMPROD else _take_steps_by_folding
 
 

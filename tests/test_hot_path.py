@@ -13,6 +13,7 @@ import math
 from hypothesis import assume, given, note, settings
 
 import neuronsim.layer
+import neuronsim.vector
 from neuronsim import NeuralNetwork
 from neuronsim.unrolled import MAX_WEIGHTS
 from neuronsim.vector import _dot_by_index
@@ -229,6 +230,55 @@ def test_a_layers_neurons_are_fixed_so_its_held_back_steps_reach_them():
     net = NeuralNetwork(MIN_INPUTS_TO_HOLD_BACK, 3, 2, seed=1)
     with pytest.raises(TypeError):
         net.layers[0].neurons[0] = net.layers[1].neurons[0]
+    with pytest.raises(AttributeError):
+        net.layers[0].neurons = net.layers[0].neurons[:2]
+
+
+def train_both(net, eager, data):
+    """Train ``net`` on ``data``, and ``eager`` alike with no step held back."""
+    for inputs, targets in data:
+        net.train(inputs, targets)
+        neuronsim.layer.MAX_DEFERRED_STEPS = 0
+        try:
+            eager.train(inputs, targets)
+        finally:
+            neuronsim.layer.MAX_DEFERRED_STEPS = MAX_DEFERRED_STEPS
+
+
+def test_a_copied_neuron_given_new_weights_leaves_the_layer_alone(narrow_layers_hold_back):
+    rng = random.Random(12)
+    net = NeuralNetwork(5, 4, 3, seed=4)
+    net.use_unrolled = False
+    eager = copy.deepcopy(net)
+    data = samples(6, rng)
+    train_both(net, eager, data[:2])
+    spare = copy.copy(net.layers[0].neurons[0])
+    spare.weights = [0.0] * 5
+    train_both(net, eager, data[2:])
+    assert spare.weights == [0.0] * 5
+    assert_same(net, eager)
+
+
+def test_a_take_cut_short_never_takes_a_step_twice(narrow_layers_hold_back, monkeypatch):
+    rng = random.Random(13)
+    net = NeuralNetwork(5, 4, 3, seed=4)
+    net.use_unrolled = False
+    eager = copy.deepcopy(net)
+    train_both(net, eager, samples(3, rng))
+    layer = net.layers[0]
+    assert MAX_DEFERRED_STEPS == 0 or layer._held.inputs
+
+    def first_row_then_interrupt(rows, directions, scales_per_step):
+        neuronsim.vector.take_steps(rows[:1], directions, scales_per_step)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(neuronsim.layer, "take_steps", first_row_then_interrupt)
+    if MAX_DEFERRED_STEPS:
+        with pytest.raises(KeyboardInterrupt):
+            layer.neurons[0].weights
+    monkeypatch.undo()
+    assert not layer._held.inputs
+    assert all(close(x, y) for x, y in zip(layer.neurons[0].weights, eager.layers[0].neurons[0].weights))
 
 
 @pytest.mark.skipif(sys.implementation.name != "cpython", reason="needs reference counting")
