@@ -20,13 +20,12 @@ import importlib.util
 import os
 import statistics
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
-import run  # noqa: E402  (make_pair, make_samples, SHAPES, PYPY)
+import run  # noqa: E402  (make_pair, make_samples, time_online: CPU time of the process)
 
 
 def import_other(checkout):
@@ -42,13 +41,6 @@ def import_other(checkout):
     return module
 
 
-def timed(train, samples):
-    start = time.process_time()
-    for inputs, targets in samples:
-        train(inputs, targets)
-    return (time.process_time() - start) / len(samples)
-
-
 def compare(old, name, repeat):
     shape = run.SHAPES[name]
     new_net, ref = run.make_pair(shape)
@@ -58,12 +50,12 @@ def compare(old, name, repeat):
     trains = {"new": new_net.train, "old": old_net.train, "ref": ref.train}
     for _ in range(run.WARM_UP):
         for train in trains.values():
-            timed(train, samples)
+            run.time_online(train, samples)
     times = {key: [] for key in trains}
     order = list(trains)
     for rep in range(repeat):
         for key in (order if rep % 2 == 0 else order[::-1]):
-            times[key].append(timed(trains[key], samples))
+            times[key].append(run.time_online(trains[key], samples) / len(samples))
     pairs = list(zip(times["new"], times["old"], times["ref"]))
     median = statistics.median
     print("%-10s fastest: new %8.1fus  old %8.1fus  reference %8.1fus | median of ratios: "

@@ -113,6 +113,19 @@ def time_online(train, samples):
     return clock() - start
 
 
+def summary(case, shape, ours, theirs, ratios, agree):
+    """One printed row: medians of the per-sample times and of the ratios."""
+    weights, updated = parameters(shape)
+    per_sample = statistics.median(ours)
+    return {
+        "case": case, "weights": weights, "ours": per_sample,
+        "theirs": statistics.median(theirs), "ratio": statistics.median(ratios),
+        "low": min(ratios), "high": max(ratios),
+        "samples_per_s": 1.0 / per_sample, "cups": updated / per_sample,
+        "ns_per_weight": 1e9 * per_sample / weights, "agree": agree,
+    }
+
+
 def bench_online(name, shape, samples_per_rep, repeat):
     difference = check_same(shape)
     samples = make_samples(shape, samples_per_rep)
@@ -131,15 +144,7 @@ def bench_online(name, shape, samples_per_rep, repeat):
         ours.append(t_net / len(samples))
         theirs.append(t_ref / len(samples))
         ratios.append(t_ref / t_net)
-    weights, updated = parameters(shape)
-    per_sample = statistics.median(ours)
-    return {
-        "case": name, "weights": weights, "ours": per_sample,
-        "theirs": statistics.median(theirs), "ratio": statistics.median(ratios),
-        "low": min(ratios), "high": max(ratios),
-        "samples_per_s": 1.0 / per_sample, "cups": updated / per_sample,
-        "ns_per_weight": 1e9 * per_sample / weights, "agree": difference,
-    }
+    return summary(name, shape, ours, theirs, ratios, difference)
 
 
 def bench_batch(name, shape, samples_per_rep, repeat, batch_size):
@@ -175,15 +180,7 @@ def bench_batch(name, shape, samples_per_rep, repeat, batch_size):
         ours.append(t_net / len(samples))
         theirs.append(t_ref / len(samples))
         ratios.append(t_ref / t_net)
-    weights, updated = parameters(shape)
-    per_sample = statistics.median(ours)
-    return {
-        "case": "%s batch %d" % (name, batch_size), "weights": weights, "ours": per_sample,
-        "theirs": statistics.median(theirs), "ratio": statistics.median(ratios),
-        "low": min(ratios), "high": max(ratios),
-        "samples_per_s": 1.0 / per_sample, "cups": updated / per_sample,
-        "ns_per_weight": 1e9 * per_sample / weights, "agree": agree,
-    }
+    return summary("%s batch %d" % (name, batch_size), shape, ours, theirs, ratios, agree)
 
 
 def memory_per_weight(build, shape):

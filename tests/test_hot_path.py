@@ -156,12 +156,9 @@ def samples(count, rng):
             for _ in range(count)]
 
 
-def test_held_back_steps_train_as_the_steps_taken_at_once(narrow_layers_hold_back):
-    rng = random.Random(11)
-    net = NeuralNetwork(5, [4, 4], 3, seed=2, learning_rate=0.3)
-    net.use_unrolled = False
-    eager = copy.deepcopy(net)
-    data = samples(2 * MAX_DEFERRED_STEPS + 3, rng)
+def train_both(net, eager, data):
+    """Train ``net`` on ``data``, and ``eager`` alike with no step held back;
+    check each step's error agrees; return the most steps ``net`` held back."""
     held_back = 0
     for inputs, targets in data:
         error = net.train(inputs, targets)
@@ -171,14 +168,21 @@ def test_held_back_steps_train_as_the_steps_taken_at_once(narrow_layers_hold_bac
             assert close(error, eager.train(inputs, targets))
         finally:
             neuronsim.layer.MAX_DEFERRED_STEPS = MAX_DEFERRED_STEPS
+    return held_back
+
+
+def test_held_back_steps_train_as_the_steps_taken_at_once(narrow_layers_hold_back):
+    rng = random.Random(11)
+    net = general(NeuralNetwork(5, [4, 4], 3, seed=2, learning_rate=0.3))
+    eager = copy.deepcopy(net)
+    held_back = train_both(net, eager, samples(2 * MAX_DEFERRED_STEPS + 3, rng))
     assert held_back == max(MAX_DEFERRED_STEPS - 1, 0)
     assert_same(net, eager)   # reading the weights folds what was held back
 
 
 def test_gradients_with_steps_held_back_match_finite_differences(narrow_layers_hold_back):
     rng = random.Random(5)
-    net = NeuralNetwork(5, 4, 3, seed=4)
-    net.use_unrolled = False
+    net = general(NeuralNetwork(5, 4, 3, seed=4))
     for inputs, targets in samples(3, rng):
         net.train(inputs, targets)
     inputs, targets = samples(1, rng)[0]
@@ -189,8 +193,7 @@ def test_gradients_with_steps_held_back_match_finite_differences(narrow_layers_h
 
 def test_assigning_weights_drops_the_steps_held_back(narrow_layers_hold_back):
     rng = random.Random(8)
-    net = NeuralNetwork(5, 4, 3, seed=4)
-    net.use_unrolled = False
+    net = general(NeuralNetwork(5, 4, 3, seed=4))
     for inputs, targets in samples(2, rng):
         net.train(inputs, targets)
     neuron = net.layers[0].neurons[1]
@@ -203,25 +206,13 @@ def test_assigning_weights_drops_the_steps_held_back(narrow_layers_hold_back):
 
 def test_weights_assigned_while_steps_are_held_back_take_the_later_steps(narrow_layers_hold_back):
     rng = random.Random(9)
-    net = NeuralNetwork(5, 4, 3, seed=4)
-    net.use_unrolled = False
+    net = general(NeuralNetwork(5, 4, 3, seed=4))
     eager = copy.deepcopy(net)
     data = samples(6, rng)
-
-    def train(inputs, targets):
-        net.train(inputs, targets)
-        neuronsim.layer.MAX_DEFERRED_STEPS = 0
-        try:
-            eager.train(inputs, targets)
-        finally:
-            neuronsim.layer.MAX_DEFERRED_STEPS = MAX_DEFERRED_STEPS
-
-    for inputs, targets in data[:2]:
-        train(inputs, targets)
+    train_both(net, eager, data[:2])
     for twin in (net, eager):
         twin.layers[0].neurons[2].weights = [0.5, -0.25, 0.0, 1.0, 2.0]
-    for inputs, targets in data[2:]:
-        train(inputs, targets)
+    train_both(net, eager, data[2:])
     assert MAX_DEFERRED_STEPS == 0 or net.layers[0]._held.inputs
     assert_same(net, eager)
 
@@ -234,21 +225,9 @@ def test_a_layers_neurons_are_fixed_so_its_held_back_steps_reach_them():
         net.layers[0].neurons = net.layers[0].neurons[:2]
 
 
-def train_both(net, eager, data):
-    """Train ``net`` on ``data``, and ``eager`` alike with no step held back."""
-    for inputs, targets in data:
-        net.train(inputs, targets)
-        neuronsim.layer.MAX_DEFERRED_STEPS = 0
-        try:
-            eager.train(inputs, targets)
-        finally:
-            neuronsim.layer.MAX_DEFERRED_STEPS = MAX_DEFERRED_STEPS
-
-
 def test_a_copied_neuron_given_new_weights_leaves_the_layer_alone(narrow_layers_hold_back):
     rng = random.Random(12)
-    net = NeuralNetwork(5, 4, 3, seed=4)
-    net.use_unrolled = False
+    net = general(NeuralNetwork(5, 4, 3, seed=4))
     eager = copy.deepcopy(net)
     data = samples(6, rng)
     train_both(net, eager, data[:2])
@@ -261,8 +240,7 @@ def test_a_copied_neuron_given_new_weights_leaves_the_layer_alone(narrow_layers_
 
 def test_a_take_cut_short_never_takes_a_step_twice(narrow_layers_hold_back, monkeypatch):
     rng = random.Random(13)
-    net = NeuralNetwork(5, 4, 3, seed=4)
-    net.use_unrolled = False
+    net = general(NeuralNetwork(5, 4, 3, seed=4))
     eager = copy.deepcopy(net)
     train_both(net, eager, samples(3, rng))
     layer = net.layers[0]
