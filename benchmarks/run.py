@@ -226,6 +226,11 @@ def main(argv=None):
           % (platform.python_implementation(), platform.python_version(), platform.machine(),
              time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), repeat,
              " (quick)" if args.quick else "", args.clock))
+    # The same version built two ways can give different ratios (the README's
+    # Performance section: a shared libpython without PGO/LTO against a
+    # static, PGO+LTO build), so say which interpreter this was.
+    print("interpreter: %s (built %s, %s)" % (os.path.realpath(sys.executable),
+                                              platform.python_build()[1], platform.python_compiler()))
     print("speed-up = reference time / neuronsim time, median of same-run pairs "
           "(min-max in brackets)")
     header = "%-20s %9s %11s %11s %14s %10s %9s  %s" % (
