@@ -171,6 +171,15 @@ def train_both(net, eager, data):
     return held_back
 
 
+def trained_twins(rng, steps):
+    """A 5-4-3 network and its eager twin, both trained on ``steps`` samples
+    (see train_both): the network now holds steps back, the twin none."""
+    net = general(NeuralNetwork(5, 4, 3, seed=4))
+    eager = copy.deepcopy(net)
+    train_both(net, eager, samples(steps, rng))
+    return net, eager
+
+
 def test_held_back_steps_train_as_the_steps_taken_at_once(narrow_layers_hold_back):
     rng = random.Random(11)
     net = general(NeuralNetwork(5, [4, 4], 3, seed=2, learning_rate=0.3))
@@ -206,13 +215,10 @@ def test_assigning_weights_drops_the_steps_held_back(narrow_layers_hold_back):
 
 def test_weights_assigned_while_steps_are_held_back_take_the_later_steps(narrow_layers_hold_back):
     rng = random.Random(9)
-    net = general(NeuralNetwork(5, 4, 3, seed=4))
-    eager = copy.deepcopy(net)
-    data = samples(6, rng)
-    train_both(net, eager, data[:2])
+    net, eager = trained_twins(rng, 2)
     for twin in (net, eager):
         twin.layers[0].neurons[2].weights = [0.5, -0.25, 0.0, 1.0, 2.0]
-    train_both(net, eager, data[2:])
+    train_both(net, eager, samples(4, rng))
     assert MAX_DEFERRED_STEPS == 0 or net.layers[0]._held.inputs
     assert_same(net, eager)
 
@@ -227,22 +233,16 @@ def test_a_layers_neurons_are_fixed_so_its_held_back_steps_reach_them():
 
 def test_a_copied_neuron_given_new_weights_leaves_the_layer_alone(narrow_layers_hold_back):
     rng = random.Random(12)
-    net = general(NeuralNetwork(5, 4, 3, seed=4))
-    eager = copy.deepcopy(net)
-    data = samples(6, rng)
-    train_both(net, eager, data[:2])
+    net, eager = trained_twins(rng, 2)
     spare = copy.copy(net.layers[0].neurons[0])
     spare.weights = [0.0] * 5
-    train_both(net, eager, data[2:])
+    train_both(net, eager, samples(4, rng))
     assert spare.weights == [0.0] * 5
     assert_same(net, eager)
 
 
 def test_a_take_cut_short_never_takes_a_step_twice(narrow_layers_hold_back, monkeypatch):
-    rng = random.Random(13)
-    net = general(NeuralNetwork(5, 4, 3, seed=4))
-    eager = copy.deepcopy(net)
-    train_both(net, eager, samples(3, rng))
+    net, eager = trained_twins(random.Random(13), 3)
     layer = net.layers[0]
     assert MAX_DEFERRED_STEPS == 0 or layer._held.inputs
 
