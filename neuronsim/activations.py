@@ -1,21 +1,43 @@
 """Activation functions: a neuron's output out = f(net) and its slope ∂out/∂net.
 
-Each activation is a small object with two methods, ``function(net)`` and
-``derivative(net, output)``.  The derivative receives the output as well as
-the net input because several are cheapest written in terms of the output:
-the sigmoid's slope is out·(1 − out), which the worked example uses for
-∂out_o1/∂net_o1.
+This module is the one registry of activations.  Each is one class that
+carries everything neuronsim knows about it:
+
+* ``function(net)`` and ``derivative(net, output)`` — the maths the
+  one-screen :class:`~neuronsim.neuron.Neuron` runs;
+* ``formula`` and ``slope_formula`` — how ``explain`` writes them
+  (``{n}`` stands for the neuron's name, e.g. ``o1``);
+* ``source`` and ``slope_source`` — the same maths as source text, one entry
+  per target language (``"python"`` here; export targets add their own).  A
+  ``source`` entry is statements that set ``{out}`` from ``{net}``; a
+  ``slope_source`` entry is an expression in ``{net}`` and ``{out}``.  The
+  compiled loops of layers and small networks and the exported modules are
+  built from these, so an activation is written once; a test checks that the
+  source computes ``function`` bit for bit;
+* ``weight_limit(fan_in)`` — the scale of its initial weights.
+
+The derivative receives the output as well as the net input because several
+are cheapest written in terms of the output: the sigmoid's slope is
+out·(1 − out), which the worked example uses for ∂out_o1/∂net_o1.
 
 >>> sigmoid = get_activation("sigmoid")
 >>> round(sigmoid.function(1.10590597), 9)                 # out_o1
 0.75136507
 >>> round(sigmoid.derivative(1.10590597, 0.75136507), 9)   # ∂out_o1/∂net_o1
 0.186815602
+>>> print(sigmoid.slope_code("python", "net", "out"))
+(out * (1.0 - out))
 
 Softmax is the one activation defined on a whole layer rather than on one
 neuron (each output depends on every net input of its layer); layers call
 ``outputs(nets)`` and ``deltas(nets, outputs, pd_error_wrt_outputs)``, which
-elementwise activations provide from ``function`` and ``derivative``.
+elementwise activations provide from ``function`` and ``derivative``; its
+source per target is a whole function (``layer_source``).
+
+To add an activation: subclass :class:`Activation`, fill in the methods and
+the texts, and add an instance to :data:`ACTIVATIONS`.  The command line's
+choices, the property tests and the export targets pick it up from there, and
+a test names whatever it still lacks.
 """
 
 import math
@@ -24,10 +46,47 @@ _exp = math.exp
 
 
 class Activation:
-    """An elementwise activation: subclasses define ``function`` and ``derivative``."""
+    """An elementwise activation: subclasses define ``function`` and ``derivative``
+    and the texts described in the module docstring."""
 
     name = None
     elementwise = True
+    #: out as a function of net, for people (``{n}``: the neuron's name).
+    formula = None
+    #: ∂out/∂net in the neuron's own values, for people.
+    slope_formula = None
+    #: Per target language: statements that set ``{out}`` from ``{net}``.
+    source = {}
+    #: Per target language: an expression for ∂out/∂net in ``{net}`` and ``{out}``.
+    slope_source = {}
+
+    def parameters(self):
+        """The numbers a source text needs besides net and out (``{slope}``)."""
+        return {}
+
+    def _format(self, template, net, out, number):
+        values = dict((key, number(value)) for key, value in self.parameters().items())
+        return template.format(net=net, out=out, **values)
+
+    def code(self, target, net, out, number=repr):
+        """Source in ``target`` that sets the variable ``out`` from ``net``.
+
+        ``number`` writes a parameter as a literal of that language.
+        Raises KeyError naming what is missing if this activation has no
+        source for ``target``.
+        """
+        template = self.source.get(target)
+        if template is None:
+            raise KeyError("activation %r has no source for target %r" % (self.name, target))
+        return self._format(template, net, out, number)
+
+    def slope_code(self, target, net, out, number=repr):
+        """An expression in ``target`` for ∂out/∂net."""
+        template = self.slope_source.get(target)
+        if template is None:
+            raise KeyError("activation %r has no slope source for target %r"
+                           % (self.name, target))
+        return self._format(template, net, out, number)
 
     def function(self, net):
         """out = f(net)."""
@@ -72,6 +131,14 @@ class Sigmoid(Activation):
     """
 
     name = "sigmoid"
+    formula = "1/(1 + e^(−net_{n}))"
+    slope_formula = "out_{n}·(1 − out_{n})"
+    source = {"python": ("if {net} >= 0.0:\n"
+                         "    {out} = 1.0 / (1.0 + exp(-{net}))\n"
+                         "else:\n"
+                         "    {out} = exp({net})\n"
+                         "    {out} = {out} / (1.0 + {out})")}
+    slope_source = {"python": "({out} * (1.0 - {out}))"}
 
     def function(self, net):
         if net >= 0.0:
@@ -87,6 +154,10 @@ class Tanh(Activation):
     """tanh(net), with slope 1 − tanh²."""
 
     name = "tanh"
+    formula = "tanh(net_{n})"
+    slope_formula = "1 − out_{n}²"
+    source = {"python": "{out} = tanh({net})"}
+    slope_source = {"python": "(1.0 - {out} * {out})"}
 
     def function(self, net):
         return math.tanh(net)
@@ -99,6 +170,10 @@ class ReLU(Activation):
     """max(0, net), with slope 1 for net > 0 and 0 otherwise (0 at the kink)."""
 
     name = "relu"
+    formula = "max(0, net_{n})"
+    slope_formula = "(1 if net_{n} > 0 else 0)"
+    source = {"python": "{out} = {net} if {net} > 0.0 else 0.0"}
+    slope_source = {"python": "(1.0 if {net} > 0.0 else 0.0)"}
 
     def function(self, net):
         return net if net > 0.0 else 0.0
@@ -114,9 +189,16 @@ class LeakyReLU(Activation):
     """net for net > 0, else ``slope``·net; slope 1 or ``slope``."""
 
     name = "leaky_relu"
+    formula = "(net_{n} if net_{n} > 0 else slope·net_{n})"
+    slope_formula = "(1 if net_{n} > 0 else slope)"
+    source = {"python": "{out} = {net} if {net} > 0.0 else {slope} * {net}"}
+    slope_source = {"python": "(1.0 if {net} > 0.0 else {slope})"}
 
     def __init__(self, slope=0.01):
         self.slope = slope
+
+    def parameters(self):
+        return {"slope": self.slope}
 
     def function(self, net):
         return net if net > 0.0 else self.slope * net
@@ -132,6 +214,10 @@ class Linear(Activation):
     """The identity: out = net, slope 1 (regression outputs)."""
 
     name = "linear"
+    formula = "net_{n}"
+    slope_formula = "1"
+    source = {"python": "{out} = {net}"}
+    slope_source = {"python": "1.0"}
 
     def function(self, net):
         return net
@@ -154,6 +240,22 @@ class Softmax(Activation):
 
     name = "softmax"
     elementwise = False
+    formula = "e^net_{n} / Σ_j e^net_j"
+    #: Per target language: a whole function ``{name}(nets)`` returning the outputs.
+    layer_source = {"python": '''
+def {name}(nets):
+    """e^net_k / sum e^net_j, shifted by the largest net input."""
+    largest = max(nets)
+    if largest == INF:
+        winners = [1.0 if net == INF else 0.0 for net in nets]
+        count = sum(winners)
+        return [w / count for w in winners]
+    if largest == -INF:
+        return [1.0 / len(nets)] * len(nets)
+    exps = [exp(net - largest) for net in nets]
+    total = sum(exps)
+    return [e / total for e in exps]
+'''}
 
     def function(self, net):
         raise TypeError("softmax is defined on a whole layer: use outputs(nets)")

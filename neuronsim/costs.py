@@ -36,9 +36,26 @@ def _softplus(z):
 
 
 class Cost:
-    """Base class; see the module docstring for the three methods."""
+    """Base class; see the module docstring for the three methods.
+
+    Like an activation, a cost carries its texts: :meth:`formulas` gives
+    ``explain`` the error and ∂E/∂out of output ``o`` as formulas and as
+    templates for the numbers, and ``source`` maps a target language to
+    expressions for one output's error and ∂E/∂out in ``{t}`` and ``{out}``
+    (empty where the cost needs the whole layer: the compiled step then
+    calls the cost's methods).
+    """
 
     name = None
+    source = {}
+
+    def formulas(self, activation, o):
+        """(E_o formula, its numeric template, ∂E/∂out_o formula, its template).
+
+        Templates take ``{t}`` and ``{out}``; a None template means the
+        numbers are not written out.
+        """
+        return ("%s(t_%s, out_%s)" % (self.name, o, o), None, None, None)
 
     def check_activation(self, activation):
         """Raise ValueError if this cost cannot be used with the output activation."""
@@ -67,6 +84,12 @@ class SquaredError(Cost):
     """E = Σ ½(target − out)², the worked example's error; ∂E/∂out = out − target."""
 
     name = "squared_error"
+    source = {"python": {"error": "0.5 * ({t} - {out}) * ({t} - {out})",
+                         "pd": "{out} - {t}"}}
+
+    def formulas(self, activation, o):
+        return ("½(t_{o} − out_{o})²".format(o=o), "½({t} − {out})²",
+                "out_{o} − t_{o}".format(o=o), "{out} − {t}")
 
     def errors(self, targets, outputs, nets=None, activation=None):
         return [0.5 * (t - o) * (t - o) for t, o in zip(targets, outputs)]
@@ -96,6 +119,15 @@ class CrossEntropy(Cost):
     """
 
     name = "cross_entropy"
+
+    def formulas(self, activation, o):
+        if not activation.elementwise:
+            return ("−t_{o}·ln out_{o}".format(o=o), "−{t}·ln {out}",
+                    "−t_{o}/out_{o}".format(o=o), "−{t}/{out}")
+        return ("−[t_{o}·ln out_{o} + (1 − t_{o})·ln(1 − out_{o})]".format(o=o),
+                "−[{t}·ln {out} + (1 − {t})·ln(1 − {out})]",
+                "(out_{o} − t_{o})/(out_{o}·(1 − out_{o}))".format(o=o),
+                "({out} − {t})/({out}·(1 − {out}))")
 
     def check_activation(self, activation):
         if not isinstance(activation, (Sigmoid, Softmax)):

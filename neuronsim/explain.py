@@ -42,16 +42,6 @@ The bias step is shown only when ``net.train_biases`` is true; fixed biases
 #: ``explain`` writes out; beyond it the text is too long to read.
 MAX_WEIGHTS = 300
 
-# ∂out/∂net written in terms of the neuron's own values, by activation name.
-_SLOPES = {
-    "sigmoid": "out_{n}·(1 − out_{n})",
-    "tanh": "1 − out_{n}²",
-    "relu": "(1 if net_{n} > 0 else 0)",
-    "leaky_relu": "(1 if net_{n} > 0 else slope)",
-    "linear": "1",
-}
-
-
 def g(value):
     """A number as the trace prints it: 9 significant digits.
 
@@ -115,29 +105,6 @@ def count_weights(net):
 
 def _sum_line(terms):
     return " + ".join(terms)
-
-
-def _error_formula(cost, softmax, o):
-    if cost.name == "squared_error":
-        return "½(t_{o} − out_{o})²".format(o=o), "½({t} − {out})²"
-    if cost.name == "cross_entropy":
-        if softmax:
-            return "−t_{o}·ln out_{o}".format(o=o), "−{t}·ln {out}"
-        return ("−[t_{o}·ln out_{o} + (1 − t_{o})·ln(1 − out_{o})]".format(o=o),
-                "−[{t}·ln {out} + (1 − {t})·ln(1 − {out})]")
-    return "%s(t_%s, out_%s)" % (cost.name, o, o), None
-
-
-def _pd_formula(cost, softmax, o):
-    """∂E/∂out for one output, as a formula and its numeric template."""
-    if cost.name == "squared_error":
-        return "out_{o} − t_{o}".format(o=o), "{out} − {t}"
-    if cost.name == "cross_entropy":
-        if softmax:
-            return "−t_{o}/out_{o}".format(o=o), "−{t}/{out}"
-        return ("(out_{o} − t_{o})/(out_{o}·(1 − out_{o}))".format(o=o),
-                "({out} − {t})/({out}·(1 − {out}))")
-    return None, None
 
 
 def explain(net, inputs, targets):
@@ -211,7 +178,7 @@ def explain(net, inputs, targets):
     errors = cost.errors(targets, outputs, nets, output_layer.activation)
     add("Error: E = Σ E_o (cost %s)" % cost.name)
     for name, t, out, error in zip(out_names, targets, outputs, errors):
-        formula, numbers = _error_formula(cost, softmax, name)
+        formula, numbers = cost.formulas(output_layer.activation, name)[:2]
         if numbers is None:
             add("  E_%s = %s = %s" % (name, formula, g(error)))
         else:
@@ -274,8 +241,8 @@ def _explain_backward(add, net, index, k, neuron, name, names, wnames, targets, 
     pd = neuron.pd_error_wrt_output
     # ∂E/∂out
     if is_output:
-        formula, numbers = _pd_formula(net.cost, not elementwise, name)
-        if formula is not None and not shortcut:
+        formula, numbers = net.cost.formulas(layer.activation, name)[2:]
+        if numbers is not None and not shortcut:
             add("  ∂E/∂out_%s = %s = %s = %s" % (
                 name, formula, numbers.format(out=p(neuron.output), t=p(targets[k])), g(pd)))
         elif not shortcut:
@@ -302,7 +269,7 @@ def _explain_backward(add, net, index, k, neuron, name, names, wnames, targets, 
                    g(neuron.delta), net.cost.name, layer.activation.name))
     elif elementwise:
         slope = layer.activation.derivative(neuron.net_input, neuron.output)
-        formula = _SLOPES.get(layer.activation.name)
+        formula = layer.activation.slope_formula
         formula = (formula.format(n=name) + " = ") if formula else ""
         add("  ∂out_%s/∂net_%s = %s%s" % (name, name, formula, g(slope)))
         add("  δ_%s = ∂E/∂net_%s = ∂E/∂out_%s × ∂out_%s/∂net_%s = %s × %s = %s"
