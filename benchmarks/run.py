@@ -183,6 +183,41 @@ def bench_batch(name, shape, samples_per_rep, repeat, batch_size):
     return summary("%s batch %d" % (name, batch_size), shape, ours, theirs, ratios, agree)
 
 
+def bench_fit(name, shape, samples_per_rep, repeat, label, **options):
+    """Online ``fit`` (one epoch, batch size 1, no shuffling) against the
+    reference's loop of ``train``: the same samples, the same starting weights.
+    ``options`` are passed to fit (``momentum=0.9``, ``optimizer="adam"``)."""
+    net, ref = make_pair(shape)
+    samples = make_samples(shape, samples_per_rep)
+
+    def run_ours():
+        start = clock()
+        net.fit(samples, epochs=1, learning_rate=LEARNING_RATE, shuffle=False, **options)
+        return clock() - start
+
+    def run_reference():
+        return time_online(ref.train, samples)
+
+    try:
+        run_ours()
+    except TypeError as error:   # an option this checkout's fit does not know
+        print("%-20s skipped: %s" % ("%s %s" % (name, label), error))
+        return None
+    for _ in range(WARM_UP):
+        run_ours()
+        run_reference()
+    ours, theirs, ratios = [], [], []
+    for rep in range(repeat):
+        if rep % 2:
+            t_ref, t_net = run_reference(), run_ours()
+        else:
+            t_net, t_ref = run_ours(), run_reference()
+        ours.append(t_net / len(samples))
+        theirs.append(t_ref / len(samples))
+        ratios.append(t_ref / t_net)
+    return summary("%s %s" % (name, label), shape, ours, theirs, ratios, float("nan"))
+
+
 def memory_per_weight(build, shape):
     """Bytes traced for building the network and one train step, per weight."""
     import tracemalloc  # not on PyPy
@@ -204,6 +239,8 @@ def main(argv=None):
     parser.add_argument("--cases", help="comma-separated shapes, e.g. 2-2-2,784-30-10")
     parser.add_argument("--batch-size", type=int, default=10)
     parser.add_argument("--no-batch", action="store_true", help="skip the mini-batch case")
+    parser.add_argument("--fit", action="store_true",
+                        help="also time online fit per case: plain SGD, momentum 0.9 and Adam")
     parser.add_argument("--clock", choices=("cpu", "wall"), default="cpu",
                         help="process CPU time (default) or wall-clock time")
     args = parser.parse_args(argv)
@@ -248,6 +285,18 @@ def main(argv=None):
 
     for name in names:
         show(bench_online(name, SHAPES[name], sizes[name] * scale, repeat))
+
+    if args.fit:
+        for name in names:
+            plain = bench_fit(name, SHAPES[name], sizes[name] * scale, repeat, "fit")
+            show(plain)
+            for label, options in (("fit momentum", {"momentum": 0.9}),
+                                   ("fit adam", {"optimizer": "adam"})):
+                row = bench_fit(name, SHAPES[name], sizes[name] * scale, repeat, label, **options)
+                if row is not None:
+                    show(row)
+                    print("%-20s per sample %.2fx the time of plain online fit"
+                          % ("", row["ours"] / plain["ours"]))
 
     if not args.no_batch:
         name = "64-30-10"

@@ -6,13 +6,17 @@
 2
 """
 
-from .activations import Activation, get_activation
-from .costs import Cost, get_cost
-from .layer import NeuronLayer
-from .network import NeuralNetwork
-from .neuron import Neuron
-
 __version__ = "0.1.0"
 
-__all__ = ["Activation", "Cost", "NeuralNetwork", "Neuron", "NeuronLayer",
-           "get_activation", "get_cost", "__version__"]
+from .activations import ACTIVATIONS, Activation, get_activation  # noqa: E402
+from .costs import COSTS, Cost, get_cost  # noqa: E402
+from .layer import NeuronLayer  # noqa: E402
+from .network import NeuralNetwork  # noqa: E402
+from .neuron import Neuron  # noqa: E402
+from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, get_optimizer  # noqa: E402
+from .saving import ModelFileError  # noqa: E402
+from .training import History, TrainingDiverged  # noqa: E402
+
+__all__ = ["ACTIVATIONS", "Activation", "Adam", "COSTS", "Cost", "History", "ModelFileError",
+           "NeuralNetwork", "Neuron", "NeuronLayer", "OPTIMIZERS", "Optimizer", "SGD",
+           "TrainingDiverged", "get_activation", "get_cost", "get_optimizer", "__version__"]

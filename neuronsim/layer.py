@@ -5,9 +5,15 @@
 [0.593269992, 0.596884378]
 """
 
-from math import exp
+from math import exp, tanh
 
-from .activations import Sigmoid, get_activation
+try:
+    from weakref import ref as _weak_ref
+except ImportError:   # MicroPython: a plain reference (a cycle its collector frees)
+    def _weak_ref(thing):
+        return lambda: thing
+
+from .activations import get_activation
 from .neuron import Neuron
 from .validation import check_biases, check_positive_int, check_vector
 from .vector import (MAX_DEFERRED_STEPS, MIN_INPUTS_TO_HOLD_BACK, STEP_BY_COMPREHENSION, combine,
@@ -23,8 +29,10 @@ class NeuronLayer:
     number for every neuron or a list with one per neuron.
 
     ``neurons`` is a tuple, read-only: the layer's neurons are fixed when it
-    is made (their weights and biases are not; assign ``neuron.weights``
-    freely).
+    is made (their weights and biases are not: assign ``neuron.weights``
+    freely).  ``activation`` may be assigned: it is checked (and, in a
+    network, checked against its place: softmax only on the output layer,
+    the cost's needs) and every later pass uses it.
     """
 
     def __init__(self, num_neurons, num_inputs, weights=None, bias=0.0,
@@ -41,14 +49,15 @@ class NeuronLayer:
         else:
             weights = check_vector(weights, name + ".weights", count)
         biases = check_biases(bias, num_neurons, name + ".bias")
-        self.activation = activation
-        self._neurons = tuple(
-            Neuron(weights[k * num_inputs:(k + 1) * num_inputs], biases[k], activation)
-            for k in range(num_neurons))
-        self._held = held = HeldBackSteps([neuron._weights for neuron in self._neurons])
-        for row, neuron in enumerate(self._neurons):
-            neuron._held = held
-            neuron._row = row
+        neurons = []
+        for k in range(num_neurons):
+            neuron = Neuron(weights[k * num_inputs:(k + 1) * num_inputs], biases[k])
+            neuron._in_layer = True
+            neurons.append(neuron)
+        self._neurons = tuple(neurons)
+        self._held = HeldBackSteps([neuron._weights for neuron in self._neurons])
+        self._owner_ref = None   # the network this layer belongs to, weakly (see _owner)
+        self._set_activation(activation)
 
     @property
     def neurons(self):
@@ -56,62 +65,81 @@ class NeuronLayer:
 
     @property
     def num_inputs(self):
-        return len(self.neurons[0]._weights)
+        return len(self._neurons[0]._weights)
 
     def __len__(self):
-        return len(self.neurons)
+        return len(self._neurons)
+
+    @property
+    def activation(self):
+        """The activation every neuron of this layer applies."""
+        return self._activation
+
+    @activation.setter
+    def activation(self, value):
+        activation = get_activation(value, "activation")
+        owner = self._owner()
+        if owner is not None:
+            owner._check_layer_activation(self, activation)   # raises, changing nothing
+        self._set_activation(activation)
+        if owner is not None:
+            owner._structure_changed()
+
+    def _owner(self):
+        """The network this layer belongs to, or None.  Held weakly, so a
+        network and its layers form no reference cycle."""
+        return None if self._owner_ref is None else self._owner_ref()
+
+    def _adopt(self, network):
+        self._owner_ref = _weak_ref(network)
+
+    def __getstate__(self):   # copy and pickle: no owner, kernels rebuilt
+        state = dict(self.__dict__)
+        del state["_forward"], state["_backward"]
+        state["_owner_ref"] = None
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._forward, self._backward = layer_kernels(self._activation)
+
+    def _set_activation(self, activation):
+        self._activation = activation
+        for neuron in self._neurons:
+            neuron._activation = activation
+        self._forward, self._backward = layer_kernels(activation)
 
     # -- forward -------------------------------------------------------------
 
     def feed_forward(self, inputs):
         """Every neuron's output for these inputs (a list of floats, trusted).
 
-        This is :meth:`Neuron.feed_forward` for each neuron, written out in
-        one loop (a method call per neuron costs as much as a dozen weights),
-        with the sigmoid written out too.
+        This is :meth:`Neuron.feed_forward` for each neuron, in one loop
+        compiled from the activation's source (see :func:`layer_kernels`):
+        a method call per neuron costs as much as a dozen weights.
 
         Steps held back (see :meth:`update`): a step w ← w − s·x' lowers net
         by s·(x'·x), and x'·x is the same for every neuron of the layer, so
         it is one dot product per held-back step for the whole layer, then
         one :func:`vector.combine` of the steps' scales for all the neurons.
         """
-        activation = self.activation
-        elementwise = activation.elementwise
-        function = activation.function
-        sigmoid = type(activation) is Sigmoid
-        neurons = self._neurons
         held = self._held
         if held.inputs:
             corrections = combine(held.scales, [dot(earlier, inputs) for earlier in held.inputs])
         else:
-            corrections = [0.0] * len(neurons)   # net − 0.0 is net, to the bit
-        results = []   # outputs, or for softmax and the like the net inputs
-        append = results.append
-        for neuron, correction in zip(neurons, corrections):
-            neuron.inputs = inputs
-            neuron.net_input = net = dot(neuron._weights, inputs) + neuron.bias - correction
-            if not elementwise:
-                append(net)
-                continue
-            if not sigmoid:
-                out = function(net)
-            elif net >= 0.0:
-                out = 1.0 / (1.0 + exp(-net))
-            else:
-                out = exp(net)
-                out = out / (1.0 + out)
-            neuron.output = out
-            append(out)
-        if elementwise:
-            return results
+            corrections = None
+        activation = self._activation
+        if activation.elementwise:
+            return self._forward(self._neurons, inputs, corrections)
         # Softmax and the like: each output depends on the whole layer.
-        outputs = activation.outputs(results)
-        for neuron, out in zip(neurons, outputs):
-            neuron.output = out
+        nets = self._forward(self._neurons, inputs, corrections)
+        outputs = activation.outputs(nets)
+        for neuron, out in zip(self._neurons, outputs):
+            neuron._out = out
         return outputs
 
     def get_outputs(self):
-        return [neuron.output for neuron in self.neurons]
+        return [neuron._out for neuron in self._neurons]
 
     # -- backward ------------------------------------------------------------
 
@@ -119,34 +147,19 @@ class NeuronLayer:
         """Set every neuron's ∂E/∂out and δ; return the deltas.
 
         ``deltas`` may be given when they are known directly (a cost whose
-        output delta has a closed form); otherwise δ = ∂E/∂out × ∂out/∂net.
+        output delta has a closed form); otherwise δ = ∂E/∂out × ∂out/∂net
+        (:meth:`Neuron.backward` for each neuron, in one compiled loop).
         """
         neurons = self._neurons
-        activation = self.activation
+        activation = self._activation
         if deltas is None:
             if activation.elementwise:
-                # Neuron.backward for each neuron, in one loop.
-                derivative = activation.derivative
-                deltas = []
-                append = deltas.append
-                if type(activation) is Sigmoid:   # its derivative written out
-                    for neuron, pd in zip(neurons, pd_error_wrt_outputs):
-                        neuron.pd_error_wrt_output = pd
-                        out = neuron.output
-                        neuron.delta = delta = pd * (out * (1.0 - out))
-                        append(delta)
-                    return deltas
-                for neuron, pd in zip(neurons, pd_error_wrt_outputs):
-                    neuron.pd_error_wrt_output = pd
-                    neuron.delta = delta = pd * derivative(neuron.net_input, neuron.output)
-                    append(delta)
-                return deltas
-            deltas = activation.deltas([n.net_input for n in neurons],
-                                       [n.output for n in neurons],
+                return self._backward(neurons, pd_error_wrt_outputs)
+            deltas = activation.deltas([n._net for n in neurons], [n._out for n in neurons],
                                        pd_error_wrt_outputs)
         for neuron, pd, delta in zip(neurons, pd_error_wrt_outputs, deltas):
-            neuron.pd_error_wrt_output = pd
-            neuron.delta = delta
+            neuron._pd = pd
+            neuron._delta = delta
         return deltas
 
     def pd_error_wrt_inputs(self):
@@ -158,33 +171,34 @@ class NeuronLayer:
             self._held.take()
         neurons = self._neurons
         return combine([neuron._weights for neuron in neurons],
-                       [neuron.delta for neuron in neurons])
+                       [neuron._delta for neuron in neurons])
 
     # -- learning ------------------------------------------------------------
 
     def update(self, learning_rate, train_biases=True, defer=False):
         """One gradient-descent step for every neuron (:meth:`Neuron.update`, inlined).
 
-        With ``defer=True`` (the network asks for it on its first layer, whose
+        With ``defer=True`` (``fit`` asks for it on the first layer, whose
         weights nothing reads between a step and the next forward pass) the
         step w ← w − η·δ·x is only noted (:class:`HeldBackSteps`), as the
         scale η·δ per neuron and the inputs x once for the layer (if it has at
         least ``MIN_INPUTS_TO_HOLD_BACK`` inputs); up to ``MAX_DEFERRED_STEPS``
         of them are then taken in one pass over each neuron's weights
-        (:func:`vector.take_steps`).  Reading or assigning any of the layer's
-        ``neuron.weights`` takes them at once, so what is read is up to date
-        (a list kept from an earlier read lags until the next read).
+        (:func:`vector.take_steps`).  Whoever defers must call
+        :meth:`take_held_steps` before anything else can read the weights:
+        ``fit`` does at the end of every epoch, before it returns and before
+        it calls a callback, so no caller ever sees a step held back.
         """
         neurons = self._neurons
         if defer and MAX_DEFERRED_STEPS and \
                 len(neurons[0]._weights) >= MIN_INPUTS_TO_HOLD_BACK:
             held = self._held
-            steps = [learning_rate * neuron.delta for neuron in neurons]
-            held.inputs.append(neurons[0].inputs)
+            steps = [learning_rate * neuron._delta for neuron in neurons]
+            held.inputs.append(neurons[0]._inputs)
             held.scales.append(steps)
             if train_biases:
                 for neuron, step in zip(neurons, steps):
-                    neuron.bias -= step
+                    neuron._bias -= step
             if len(held.inputs) >= MAX_DEFERRED_STEPS:
                 held.take()
             return
@@ -192,21 +206,131 @@ class NeuronLayer:
             self._held.take()
         if STEP_BY_COMPREHENSION:   # subtract_scaled_in_place, written out (CPython 3.11+)
             for neuron in neurons:
-                step = learning_rate * neuron.delta
+                step = learning_rate * neuron._delta
                 weights = neuron._weights
-                weights[:] = [w - step * x for w, x in zip(weights, neuron.inputs)]
+                weights[:] = [w - step * x for w, x in zip(weights, neuron._inputs)]
                 if train_biases:
-                    neuron.bias -= step
+                    neuron._bias -= step
             return
         for neuron in neurons:
-            step = learning_rate * neuron.delta
-            subtract_scaled_in_place(neuron._weights, neuron.inputs, step)
+            step = learning_rate * neuron._delta
+            subtract_scaled_in_place(neuron._weights, neuron._inputs, step)
             if train_biases:
-                neuron.bias -= step
+                neuron._bias -= step
+
+    def take_held_steps(self):
+        """Take every step :meth:`update` held back (see there)."""
+        if self._held.inputs:
+            self._held.take()
 
     def __repr__(self):
         return "<NeuronLayer %d neurons × %d inputs, %s>" % (
-            len(self.neurons), self.num_inputs, self.activation.name)
+            len(self._neurons), self.num_inputs, self._activation.name)
+
+
+# -- the layer's loops, compiled from the activation's source -------------------
+
+_FORWARD = """
+def forward(neurons, inputs, corrections):
+    results = []
+    append = results.append
+    if corrections is None:
+        for neuron in neurons:
+            neuron._inputs = inputs
+            neuron._net = net = dot(neuron._weights, inputs) + neuron._bias
+%(activation)s
+    else:
+        for neuron, correction in zip(neurons, corrections):
+            neuron._inputs = inputs
+            neuron._net = net = dot(neuron._weights, inputs) + neuron._bias - correction
+%(activation)s
+    return results
+
+
+def backward(neurons, pds):
+    deltas = []
+    append = deltas.append
+    for neuron, pd in zip(neurons, pds):
+        neuron._pd = pd
+        net = neuron._net
+        out = neuron._out
+        neuron._delta = delta = pd * %(slope)s
+        append(delta)
+    return deltas
+"""
+
+
+def _generic_kernels(activation):
+    """The same loops calling ``function`` and ``derivative`` (an activation
+    without Python source, or an interpreter without ``exec``)."""
+    elementwise = activation.elementwise
+    function = activation.function
+    derivative = activation.derivative
+
+    def forward(neurons, inputs, corrections):
+        results = []
+        for k, neuron in enumerate(neurons):
+            neuron._inputs = inputs
+            net = dot(neuron._weights, inputs) + neuron._bias
+            if corrections is not None:
+                net = net - corrections[k]
+            neuron._net = net
+            if elementwise:
+                neuron._out = net = function(net)
+            results.append(net)
+        return results
+
+    def backward(neurons, pds):
+        deltas = []
+        for neuron, pd in zip(neurons, pds):
+            neuron._pd = pd
+            neuron._delta = delta = pd * derivative(neuron._net, neuron._out)
+            deltas.append(delta)
+        return deltas
+
+    return forward, backward
+
+
+_KERNELS = {}
+
+
+def layer_kernels(activation):
+    """``(forward, backward)``: a layer's loops with ``activation`` written in.
+
+    ``forward(neurons, inputs, corrections)`` is :meth:`Neuron.feed_forward`
+    for every neuron (for a layer-wide activation such as softmax it stops at
+    the net inputs and returns them); ``backward(neurons, pds)`` is
+    :meth:`Neuron.backward` for every neuron.  Both are compiled once per
+    activation source from ``activation.code("python", …)`` and
+    ``slope_code`` (the registry), so each activation is written in one
+    place; they round exactly as the neuron's methods do.
+    """
+    if not activation.elementwise:
+        body = "            append(net)"
+        slope = "0.0"
+    else:
+        try:
+            lines = activation.code("python", "net", "out").split("\n")
+            slope = activation.slope_code("python", "net", "out")
+        except KeyError:   # a user's activation without Python source
+            return _generic_kernels(activation)
+        body = "\n".join("            " + line for line in lines) + \
+            "\n            neuron._out = out\n            append(out)"
+    text = _FORWARD % {"activation": body, "slope": slope}
+    kernels = _KERNELS.get(text)
+    if kernels is None:
+        # dot, exp and tanh reach the loops as closure variables, not globals
+        # of an exec'd namespace (under PyPy a global is a dict lookup each time).
+        maker = "def make(dot, exp, tanh):\n%s    return forward, backward\n" % "".join(
+            "    " + line + "\n" for line in text.split("\n"))
+        scope = {}
+        try:
+            exec(maker, scope)
+            kernels = scope["make"](dot, exp, tanh)
+        except (NameError, SyntaxError, MemoryError):   # a port without exec
+            return _generic_kernels(activation)
+        _KERNELS[text] = kernels
+    return kernels
 
 
 class HeldBackSteps:

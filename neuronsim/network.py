@@ -20,8 +20,11 @@ from .activations import get_activation
 from .costs import get_cost
 from .layer import NeuronLayer
 from .rng import SplitMix64, fresh_seed
-from .validation import (check_biases, check_number, check_positive_int, check_samples,
-                         check_seed, check_vector, describe)
+from .training import evaluate as _evaluate
+from .training import fit as _fit
+from .training import predict as _predict
+from .validation import (check_biases, check_elementwise, check_number, check_positive_int,
+                         check_samples, check_seed, check_vector, describe)
 
 
 class NeuralNetwork:
@@ -62,8 +65,7 @@ class NeuralNetwork:
         cost = get_cost(cost)
         cost.check_activation(output_activation)
         learning_rate = check_number(learning_rate, "learning_rate", positive=True)
-        if not isinstance(train_biases, bool):
-            raise TypeError("train_biases: expected True or False, got %s" % describe(train_biases))
+        _check_bool(train_biases, "train_biases")
         check_seed(seed)
         if seed is None:
             seed = fresh_seed()
@@ -85,13 +87,101 @@ class NeuralNetwork:
                                       hidden_biases[index], hidden_activation, rng, name))
         layers.append(NeuronLayer(num_outputs, sizes[-1], output_layer_weights,
                                   output_layer_bias, output_activation, rng, "output_layer"))
+        self._assemble(num_inputs, layers, cost, learning_rate, train_biases, seed)
 
-        self.num_inputs = num_inputs
-        self.layers = layers
-        self.cost = cost
-        self.learning_rate = learning_rate
-        self.train_biases = train_biases
-        self.seed = seed
+    def _assemble(self, num_inputs, layers, cost, learning_rate, train_biases, seed):
+        """Take checked parts: the one place a network's state is set up."""
+        self._num_inputs = num_inputs
+        self._layers = tuple(layers)
+        self._cost = cost
+        self._learning_rate = learning_rate
+        self._train_biases = train_biases
+        self._seed = seed
+        self._unrolled = False   # not built yet (see _unrolled_step)
+        for layer in layers:
+            layer._adopt(self)
+
+    @classmethod
+    def from_layers(cls, num_inputs, layers, *, cost="squared_error", learning_rate=0.5,
+                    train_biases=True, seed=None):
+        """A network from its layers, each with its own width and activation.
+
+        ``layers`` lists the hidden layers, then the output layer; each is a
+        ``(width, activation)`` pair, whose weights are drawn from ``seed``
+        (uniform, scaled by fan-in, as the constructor draws them), or a
+        :class:`NeuronLayer` you built, which becomes this network's (a layer
+        belongs to one network).  Hidden layers need an elementwise
+        activation (softmax only on the output layer); ``cost`` must suit the
+        output layer's activation.
+
+        >>> net = NeuralNetwork.from_layers(2, [(8, "tanh"), (4, "relu"), (3, "softmax")],
+        ...                                 cost="cross_entropy", seed=1)
+        >>> net
+        <NeuralNetwork 2-8-4-3, tanh/relu/softmax, cost cross_entropy>
+
+        The same seed and widths give the same weights as the constructor:
+
+        >>> a = NeuralNetwork.from_layers(2, [(2, "sigmoid"), (2, "sigmoid")], seed=7)
+        >>> a.to_dict() == NeuralNetwork(2, 2, 2, seed=7).to_dict()
+        True
+        """
+        check_positive_int(num_inputs, "num_inputs")
+        if isinstance(layers, (str, bytes, dict)) or not isinstance(layers, (list, tuple)):
+            raise TypeError("layers: expected a list of layers or (width, activation) pairs, "
+                            "got %s" % describe(layers))
+        if len(layers) < 2:
+            raise ValueError("layers: expected at least a hidden and an output layer, got %d"
+                             % len(layers))
+        cost = get_cost(cost)
+        learning_rate = check_number(learning_rate, "learning_rate", positive=True)
+        _check_bool(train_biases, "train_biases")
+        check_seed(seed)
+        if seed is None:
+            seed = fresh_seed()
+        plans = []   # (a NeuronLayer, or (width, activation)), checked
+        seen = []
+        width = num_inputs
+        for index, layer in enumerate(layers):
+            where = "layers[%d]" % index
+            if isinstance(layer, NeuronLayer):
+                if layer._owner() is not None or any(layer is other for other in seen):
+                    raise ValueError("%s: this layer already belongs to a network; build a "
+                                     "new one (or copy.deepcopy the network)" % where)
+                if layer.num_inputs != width:
+                    raise ValueError("%s: expected a layer with %d inputs (the width below "
+                                     "it), got %d" % (where, width, layer.num_inputs))
+                seen.append(layer)
+                activation = layer.activation
+                plans.append(layer)
+                size = len(layer)
+            else:
+                if isinstance(layer, (str, bytes)) or not isinstance(layer, (list, tuple)) \
+                        or len(layer) != 2:
+                    raise TypeError("%s: expected a NeuronLayer or a (width, activation) pair, "
+                                    "got %s" % (where, describe(layer)))
+                size = check_positive_int(layer[0], where + ".width")
+                activation = get_activation(layer[1], where + ".activation")
+                plans.append((size, activation))
+            if index < len(layers) - 1:
+                check_elementwise(activation, where + ".activation")
+            else:
+                try:
+                    cost.check_activation(activation)
+                except ValueError as error:
+                    raise ValueError("%s.activation: %s" % (where, error))
+            width = size
+        # Every argument has been checked: from here on nothing can fail.
+        rng = SplitMix64(seed)
+        built = []
+        width = num_inputs
+        for index, plan in enumerate(plans):
+            if not isinstance(plan, NeuronLayer):
+                plan = NeuronLayer(plan[0], width, None, 0.0, plan[1], rng, "layers[%d]" % index)
+            built.append(plan)
+            width = len(plan)
+        net = cls.__new__(cls)
+        net._assemble(num_inputs, built, cost, learning_rate, train_biases, seed)
+        return net
 
     # -- construction helpers ------------------------------------------------
 
@@ -127,7 +217,77 @@ class NeuralNetwork:
             start += size
         return result
 
-    # -- structure -----------------------------------------------------------
+    # -- structure and settings ------------------------------------------------
+
+    @property
+    def layers(self):
+        """The layers, hidden first and output last: a tuple, fixed at construction."""
+        return self._layers
+
+    @property
+    def num_inputs(self):
+        return self._num_inputs
+
+    @property
+    def seed(self):
+        """The seed the initial weights were drawn from (read-only)."""
+        return self._seed
+
+    @property
+    def cost(self):
+        """The cost E: assignable by name or Cost, checked against the output activation."""
+        return self._cost
+
+    @cost.setter
+    def cost(self, value):
+        cost = get_cost(value)
+        cost.check_activation(self._layers[-1].activation)
+        self._cost = cost
+        self._structure_changed()
+
+    @property
+    def learning_rate(self):
+        """η of ``train`` (and of ``fit`` unless it is given one): a number > 0."""
+        return self._learning_rate
+
+    @learning_rate.setter
+    def learning_rate(self, value):
+        self._learning_rate = check_number(value, "learning_rate", positive=True)
+
+    @property
+    def train_biases(self):
+        """False keeps every bias fixed (the worked example's choice)."""
+        return self._train_biases
+
+    @train_biases.setter
+    def train_biases(self, value):
+        self._train_biases = _check_bool(value, "train_biases")
+
+    def _check_layer_activation(self, layer, activation):
+        """Raise if ``activation`` cannot go where ``layer`` is (its setter asks)."""
+        index = [position for position, own in enumerate(self._layers) if own is layer][0]
+        where = "layers[%d].activation" % index
+        if index < len(self._layers) - 1:
+            check_elementwise(activation, where)
+        else:
+            try:
+                self._cost.check_activation(activation)
+            except ValueError as error:
+                raise ValueError("%s: %s" % (where, error))
+
+    def _structure_changed(self):
+        """An activation or the cost changed: drop what was compiled for the old ones."""
+        self._unrolled = False
+
+    def __getstate__(self):   # copy and pickle: the compiled step is rebuilt, not copied
+        state = dict(self.__dict__)
+        state["_unrolled"] = False
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        for layer in self._layers:
+            layer._adopt(self)
 
     @property
     def hidden_layers(self):
@@ -161,7 +321,7 @@ class NeuralNetwork:
     def __repr__(self):
         return "<NeuralNetwork %s, %s, cost %s>" % (
             "-".join(str(size) for size in self.layer_sizes),
-            "/".join(layer.activation.name for layer in self.layers), self.cost.name)
+            "/".join(layer.activation.name for layer in self._layers), self._cost.name)
 
     # -- checks at the door --------------------------------------------------
 
@@ -250,14 +410,20 @@ class NeuralNetwork:
         return self._train(self._check_inputs(inputs), self._check_targets(targets),
                            self.learning_rate)
 
-    def _step(self, learning_rate):
-        train_biases = self.train_biases
-        layers = self.layers
-        # The first layer may hold its steps back (NeuronLayer.update):
-        # between a step and the next forward pass nothing reads its weights.
-        layers[0].update(learning_rate, train_biases, True)
+    def _step(self, learning_rate, defer=False):
+        train_biases = self._train_biases
+        layers = self._layers
+        # With defer (fit asks), the first layer may hold its steps back
+        # (NeuronLayer.update): between a step and the next forward pass
+        # nothing reads its weights, and fit takes them before anyone can.
+        layers[0].update(learning_rate, train_biases, defer)
         for index in range(1, len(layers)):
             layers[index].update(learning_rate, train_biases)
+
+    def _take_held_steps(self):
+        """Take every step a layer held back (see NeuronLayer.update)."""
+        for layer in self._layers:
+            layer.take_held_steps()
 
     # -- explaining and pictures -----------------------------------------------
 
@@ -276,27 +442,9 @@ class NeuralNetwork:
 
     # -- training ---------------------------------------------------------------
 
-    def fit(self, training_data, **options):
-        """Train on a list of ``(inputs, targets)``; return a History.
-
-        Mini-batches, momentum, L2, shuffling, early stopping, progress and
-        divergence checks: see :func:`neuronsim.training.fit` for the keywords.
-        """
-        from .training import fit
-
-        return fit(self, training_data, **options)
-
-    def predict(self, inputs):
-        """The outputs for one input vector (a new list), like ``feed_forward``."""
-        from .training import predict
-
-        return predict(self, inputs)
-
-    def evaluate(self, data):
-        """``{"error": mean E per sample, "accuracy": fraction right or None}``."""
-        from .training import evaluate
-
-        return evaluate(self, data)
+    fit = _fit
+    predict = _predict
+    evaluate = _evaluate
 
     # -- saving and export ------------------------------------------------------
 
@@ -309,7 +457,7 @@ class NeuralNetwork:
     def from_dict(cls, document):
         """A network from :meth:`to_dict`'s data; bad data raises saving.ModelFileError."""
         from .saving import from_dict
-        return from_dict(document)
+        return from_dict(document, cls)
 
     def save(self, path, metadata=None):
         """Write the network to ``path`` as JSON, atomically (see neuronsim.saving)."""
@@ -320,7 +468,7 @@ class NeuralNetwork:
     def load(cls, path):
         """A network from a file written by :meth:`save`; never executes anything."""
         from .saving import load
-        return load(path)
+        return load(path, cls)
 
     def export_source(self):
         """A standalone Python module (imports only math) whose predict() is feed_forward."""
@@ -329,30 +477,41 @@ class NeuralNetwork:
 
     # -- the hot path, chosen by size ------------------------------------------
 
-    _unrolled = None        # (cost, run) once built; see neuronsim/unrolled.py
     use_unrolled = True     # False forces the general path (tests compare the two)
 
-    def _train(self, inputs, targets, learning_rate):
+    def _train(self, inputs, targets, learning_rate, defer=False):
         """``train`` on already-checked float lists: backprop, then one step; return E.
 
         Small networks run the step unrolled for their shape in one call
-        (``neuronsim/unrolled.py``); the rest run ``_backprop`` then ``_step``.
+        (``neuronsim/unrolled.py``); the rest run ``_backprop`` then ``_step``
+        (``defer``: see :meth:`_step`).
         """
         run = self._unrolled_step()
         if run is not None:
-            return run(inputs, targets, learning_rate, self.train_biases)
+            return run(inputs, targets, learning_rate, self._train_biases)
         error = self._backprop_by_layers(inputs, targets)
-        self._step(learning_rate)
+        self._step(learning_rate, defer)
         return error
 
     def _unrolled_step(self):
-        """The step compiled for this small network's shape, or None for the general path."""
-        unrolled = self._unrolled
-        if unrolled is not None and unrolled[0] is self.cost and self.use_unrolled:
-            return unrolled[1]
+        """The step compiled for this small network's shape, or None for the general path.
+
+        Built on first use and dropped whenever an activation or the cost
+        changes (:meth:`_structure_changed`), so it always runs what the
+        network holds.
+        """
+        run = self._unrolled
+        if run is False:
+            from . import unrolled as module
+            run = module.compile_step(self._layers, self._cost) \
+                if module.wanted(self._layers) else None
+            self._unrolled = run
         if not self.use_unrolled:
             return None
-        from . import unrolled as module
-        run = module.compile_step(self.layers, self.cost) if module.wanted(self.layers) else None
-        self._unrolled = (self.cost, run)
         return run
+
+
+def _check_bool(value, name):
+    if not isinstance(value, bool):
+        raise TypeError("%s: expected True or False, got %s" % (name, describe(value)))
+    return value

@@ -27,7 +27,7 @@ and, once the error E is known, the backward pass gives
 """
 
 from .activations import get_activation
-from .validation import check_number, check_vector
+from .validation import check_elementwise, check_number, check_vector
 from .vector import dot, subtract_scaled_in_place
 
 
@@ -38,57 +38,90 @@ class Neuron:
     ``output``; after :meth:`backward` it holds ``pd_error_wrt_output``
     (∂E/∂out) and ``delta`` (∂E/∂net), from which ``weight_gradients``
     (∂E/∂w_i = δ·input_i) and ``bias_gradient`` (∂E/∂b = δ) follow; they are
-    derived, not stored.
+    derived, not stored.  Those five are the record of the last pass:
+    read-only, written by the passes alone.
+
+    ``weights``, ``bias`` and ``activation`` may be assigned; each is checked
+    as the constructor checks it (a neuron keeps its number of inputs), and a
+    rejected value changes nothing.  ``weights`` is one list object for the
+    neuron's whole life: a step or an assignment changes its items in place,
+    so a list you hold is always the neuron's current weights.  A neuron that
+    belongs to a layer shares the layer's activation: assign
+    ``layer.activation`` instead.
     """
 
-    __slots__ = ("_weights", "bias", "activation", "inputs", "net_input", "output",
-                 "pd_error_wrt_output", "delta", "_held", "_row")
+    __slots__ = ("_weights", "_bias", "_activation", "_inputs", "_net", "_out", "_pd",
+                 "_delta", "_in_layer")
 
     def __init__(self, weights, bias=0.0, activation="sigmoid"):
         self._weights = check_vector(weights, "weights")
-        self.bias = check_number(bias, "bias")
-        self.activation = get_activation(activation)
-        self.inputs = None
-        self.net_input = None
-        self.output = None
-        self.pd_error_wrt_output = None
-        self.delta = None
-        # Steps of this neuron's weights its layer has held back, if any: the
-        # layer's HeldBackSteps, with these weights as its row ``_row``.
-        self._held = None
-        self._row = None
+        self._bias = check_number(bias, "bias")
+        self._activation = check_elementwise(get_activation(activation), "activation")
+        self._inputs = None
+        self._net = None
+        self._out = None
+        self._pd = None
+        self._delta = None
+        self._in_layer = False
+
+    # -- what may be assigned, checked -----------------------------------------
 
     @property
     def weights(self):
-        """This neuron's weights, one per input: a list of floats, up to date.
-
-        The same list object from step to step; but while its layer holds
-        steps back (see NeuronLayer.update) a list kept from an earlier read
-        lags behind until ``weights`` is read again.
-        """
-        held = self._held
-        if held is not None and held.inputs:   # take the held-back steps first
-            held.take()
+        """This neuron's weights, one per input: the same list, always current."""
         return self._weights
 
     @weights.setter
     def weights(self, values):
-        held = self._held
-        if held is not None:
-            if held.inputs:   # the layer's other neurons keep their steps
-                held.take()
-            held.rows[self._row] = values
-        self._weights = values
+        self._weights[:] = check_vector(values, "weights", len(self._weights))
 
-    def __copy__(self):
-        """A shallow copy that is a neuron of its own: assigning its weights
-        leaves the original's layer alone."""
-        twin = Neuron.__new__(Neuron)
-        for name in Neuron.__slots__:
-            setattr(twin, name, getattr(self, name))
-        twin._held = None
-        twin._row = None
-        return twin
+    @property
+    def bias(self):
+        """This neuron's bias b (net = Σ w_i·input_i + b)."""
+        return self._bias
+
+    @bias.setter
+    def bias(self, value):
+        self._bias = check_number(value, "bias")
+
+    @property
+    def activation(self):
+        """out = f(net): an :class:`~neuronsim.activations.Activation`."""
+        return self._activation
+
+    @activation.setter
+    def activation(self, value):
+        if self._in_layer:
+            raise AttributeError("activation: this neuron belongs to a layer, whose neurons "
+                                 "share one activation; assign layer.activation instead")
+        self._activation = check_elementwise(get_activation(value), "activation")
+
+    # -- the record of the last pass, read-only ----------------------------------
+
+    @property
+    def inputs(self):
+        """The inputs of the last forward pass."""
+        return self._inputs
+
+    @property
+    def net_input(self):
+        """net = Σ w_i·input_i + b, from the last forward pass."""
+        return self._net
+
+    @property
+    def output(self):
+        """out = f(net), from the last forward pass."""
+        return self._out
+
+    @property
+    def pd_error_wrt_output(self):
+        """∂E/∂out, from the last backward pass."""
+        return self._pd
+
+    @property
+    def delta(self):
+        """δ = ∂E/∂net, from the last backward pass."""
+        return self._delta
 
     @property
     def num_inputs(self):
@@ -98,7 +131,7 @@ class Neuron:
 
     def calculate_net_input(self, inputs):
         """net = Σ w_i·input_i + b."""
-        return dot(self.weights, inputs) + self.bias
+        return dot(self._weights, inputs) + self._bias
 
     def feed_forward(self, inputs):
         """Compute and keep net_input and output; return the output.
@@ -106,46 +139,61 @@ class Neuron:
         ``inputs`` must be a list of floats as long as ``weights`` (layers and
         networks check this at their entry; the neuron trusts it).
         """
-        self.inputs = inputs
-        self.net_input = net = dot(self.weights, inputs) + self.bias
-        self.output = out = self.activation.function(net)
+        self._inputs = inputs
+        self._net = net = dot(self._weights, inputs) + self._bias
+        self._out = out = self._activation.function(net)
         return out
 
     # -- backward ------------------------------------------------------------
 
-    def backward(self, pd_error_wrt_output):
-        """Given ∂E/∂out, keep it and δ = ∂E/∂out × ∂out/∂net; return δ."""
-        self.pd_error_wrt_output = pd_error_wrt_output
-        self.delta = delta = pd_error_wrt_output * self.activation.derivative(
-            self.net_input, self.output)
+    def backward(self, pd_error_wrt_output, delta=None):
+        """Given ∂E/∂out, keep it and δ = ∂E/∂out × ∂out/∂net; return δ.
+
+        ``delta`` may be given where a cost knows δ directly (cross-entropy:
+        out − target); then the chain rule is not applied.
+        """
+        self._pd = pd_error_wrt_output
+        if delta is None:
+            delta = pd_error_wrt_output * self._activation.derivative(self._net, self._out)
+        self._delta = delta
         return delta
 
     @property
     def weight_gradients(self):
         """∂E/∂w_i = δ·input_i for each weight (after a backward pass)."""
-        if self.delta is None:
+        if self._delta is None:
             return None
-        delta = self.delta
-        return [delta * x for x in self.inputs]
+        delta = self._delta
+        return [delta * x for x in self._inputs]
 
     @property
     def bias_gradient(self):
         """∂E/∂b = δ (the bias is a weight on a constant input of 1)."""
-        return self.delta
+        return self._delta
 
     def pd_error_wrt_input(self, index):
         """This neuron's share of ∂E/∂input_index: δ·w_index."""
-        return self.delta * self.weights[index]
+        return self._delta * self._weights[index]
 
     # -- learning ------------------------------------------------------------
 
     def update(self, learning_rate, train_bias=True):
         """One gradient-descent step: w_i ← w_i − η·δ·input_i, b ← b − η·δ."""
-        step = learning_rate * self.delta
-        subtract_scaled_in_place(self.weights, self.inputs, step)
+        step = learning_rate * self._delta
+        subtract_scaled_in_place(self._weights, self._inputs, step)
         if train_bias:
-            self.bias -= step
+            self._bias -= step
+
+    def __copy__(self):
+        """A neuron of its own: its weights a new list, outside any layer,
+        with the same record of the last pass."""
+        twin = Neuron.__new__(Neuron)
+        for name in Neuron.__slots__:
+            setattr(twin, name, getattr(self, name))
+        twin._weights = list(self._weights)
+        twin._in_layer = False
+        return twin
 
     def __repr__(self):
         return "Neuron(weights=%r, bias=%r, activation=%r)" % (
-            self.weights, self.bias, self.activation.name)
+            self._weights, self._bias, self._activation.name)

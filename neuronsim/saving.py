@@ -5,7 +5,7 @@ input width, the cost, the options needed to go on training, and one entry
 per layer (hidden first, output last) holding its activation and, neuron by
 neuron, its weights (in input order: w1, w2 feed h1) and its bias::
 
-    {"format": "neuronsim-network", "version": 1,
+    {"format": "neuronsim-network", "version": 2,
      "num_inputs": 2, "cost": "squared_error",
      "learning_rate": 0.5, "train_biases": false, "seed": 7,
      "layers": [{"activation": "sigmoid",
@@ -41,10 +41,14 @@ import os
 
 from .activations import ACTIVATIONS
 from .costs import COSTS
+from .layer import NeuronLayer
 from .validation import check_vector, describe
 
 FORMAT = "neuronsim-network"
-VERSION = 1
+#: The version this neuronsim writes.  Version 2 lets every hidden layer
+#: have its own activation; version 1 (every hidden layer the same) still loads.
+VERSION = 2
+VERSIONS = (1, 2)
 
 _TOP_KEYS = ("format", "version", "num_inputs", "cost", "learning_rate", "train_biases",
              "seed", "layers", "metadata")
@@ -172,13 +176,15 @@ def _name(value, where, table, what):
     return value
 
 
-def from_dict(document):
+def from_dict(document, cls=None):
     """A :class:`~neuronsim.NeuralNetwork` from a document made by :func:`to_dict`.
 
     Every part is checked before anything is built; any problem raises
     :class:`ModelFileError` naming where it is.
     """
     from .network import NeuralNetwork
+    if cls is None:
+        cls = NeuralNetwork
 
     _check_keys(document, "", _TOP_KEYS, _REQUIRED_TOP_KEYS)
     if document["format"] != FORMAT:
@@ -186,9 +192,10 @@ def from_dict(document):
     version = document["version"]
     if isinstance(version, bool) or not isinstance(version, int):
         _fail("version", "expected a whole number, got %s" % describe(version))
-    if version != VERSION:
-        _fail("version", "this neuronsim reads version %d, got %d%s"
-              % (VERSION, version, " (a newer neuronsim wrote it)" if version > VERSION else ""))
+    if version not in VERSIONS:
+        _fail("version", "this neuronsim reads versions %s, got %d%s"
+              % (" and ".join(str(v) for v in VERSIONS), version,
+                 " (a newer neuronsim wrote it)" if version > VERSION else ""))
     num_inputs = _whole_number(document["num_inputs"], "num_inputs", 1)
     cost = _name(document["cost"], "cost", COSTS, "cost")
     learning_rate = _number(document.get("learning_rate", 0.5), "learning_rate", positive=True)
@@ -229,29 +236,27 @@ def from_dict(document):
         biases.append(layer_biases)
         width = len(neurons)
 
-    hidden = activations[0]
     for index in range(len(layers) - 1):
         if not ACTIVATIONS[activations[index]].elementwise:
             _fail("layers[%d].activation" % index,
                   "%r works only on the output layer" % (activations[index],))
-        if activations[index] != hidden:
+        if version == 1 and activations[index] != activations[0]:
             _fail("layers[%d].activation" % index,
-                  "hidden layers share one activation: expected %r as in layers[0], got %r"
-                  % (hidden, activations[index]))
+                  "version 1 files have one activation for every hidden layer: expected %r "
+                  "as in layers[0], got %r" % (activations[0], activations[index]))
     try:
         COSTS[cost].check_activation(ACTIVATIONS[activations[-1]])
     except ValueError as error:
         _fail("cost", str(error))
 
-    sizes = [len(layer["neurons"]) for layer in layers]
     try:
-        return NeuralNetwork(
-            num_inputs, sizes[:-1], sizes[-1],
-            hidden_layer_weights=[w for layer_weights in weights[:-1] for w in layer_weights],
-            hidden_layer_bias=[b for layer_biases in biases[:-1] for b in layer_biases],
-            output_layer_weights=weights[-1], output_layer_bias=biases[-1],
-            activation=hidden, output_activation=activations[-1], cost=cost,
-            learning_rate=learning_rate, train_biases=train_biases, seed=seed)
+        built, width = [], num_inputs
+        for index, layer in enumerate(layers):
+            built.append(NeuronLayer(len(layer["neurons"]), width, weights[index], biases[index],
+                                     activations[index], name="layers[%d]" % index))
+            width = len(layer["neurons"])
+        return cls.from_layers(num_inputs, built, cost=cost, learning_rate=learning_rate,
+                               train_biases=train_biases, seed=seed)
     except (TypeError, ValueError) as error:  # every check above should have caught it
         raise ModelFileError(str(error))
 
@@ -287,9 +292,9 @@ def parse(text):
     return document
 
 
-def loads(text):
+def loads(text, cls=None):
     """A network from JSON text (str or bytes)."""
-    return from_dict(parse(text))
+    return from_dict(parse(text), cls)
 
 
 def read_document(path):
@@ -305,11 +310,11 @@ def read_document(path):
         raise ModelFileError("%s: %s" % (path, error))
 
 
-def load(path):
-    """A network from a file written by :func:`save`."""
+def load(path, cls=None):
+    """A network (a ``cls``, by default NeuralNetwork) from a file written by :func:`save`."""
     document = read_document(path)
     try:
-        return from_dict(document)
+        return from_dict(document, cls)
     except ModelFileError as error:
         raise ModelFileError("%s: %s" % (path, error))
 

@@ -45,6 +45,7 @@ This module runs on MicroPython too (no ``typing``, no f-strings).
 
 import time
 
+from .optimizers import SGD, Optimizer, get_optimizer
 from .rng import SplitMix64, fresh_seed
 from .validation import check_number, check_positive_int, check_seed, describe
 from .vector import HAS_SUMPROD, dot, subtract_scaled_steps_in_place
@@ -56,23 +57,6 @@ except AttributeError:  # MicroPython
     _clock = time.time
 
 STOP_REASONS = ("epochs", "error_threshold", "max_seconds", "callback")
-
-FIT_DEFAULTS = (
-    ("epochs", 10000),
-    ("batch_size", 1),
-    ("learning_rate", None),
-    ("momentum", 0.0),
-    ("l2", 0.0),
-    ("shuffle", True),
-    ("seed", None),
-    ("validation_data", None),
-    ("error_threshold", None),
-    ("max_seconds", None),
-    ("callback", None),
-    ("verbose", False),
-)
-FIT_OPTIONS = tuple(name for name, _ in FIT_DEFAULTS)
-
 
 class TrainingDiverged(ArithmeticError):
     """Training produced a non-finite error or weight; the network was restored.
@@ -203,111 +187,145 @@ def evaluate(net, data):
 
 # -- fit ---------------------------------------------------------------------
 
-def _check_options(net, options):
-    """All of fit's keywords, checked, with defaults filled in; nothing mutated."""
-    unknown = sorted(name for name in options if name not in FIT_OPTIONS)
-    if unknown:
-        raise TypeError("fit: unknown keyword%s %s; valid keywords are %s" % (
-            "" if len(unknown) == 1 else "s", ", ".join(repr(n) for n in unknown),
-            ", ".join(FIT_OPTIONS)))
-    checked = dict(FIT_DEFAULTS)
-    checked.update(options)
-    checked["epochs"] = check_positive_int(checked["epochs"], "epochs")
-    checked["batch_size"] = check_positive_int(checked["batch_size"], "batch_size")
-    if checked["learning_rate"] is None:
-        checked["learning_rate"] = net.learning_rate
-    else:
-        checked["learning_rate"] = check_number(checked["learning_rate"], "learning_rate",
-                                                positive=True)
-    momentum = check_number(checked["momentum"], "momentum", minimum=0.0)
-    if momentum >= 1.0:
-        raise ValueError("momentum: expected a number in [0, 1), got %s"
-                         % describe(checked["momentum"]))
-    checked["momentum"] = momentum
-    checked["l2"] = check_number(checked["l2"], "l2", minimum=0.0)
-    if not isinstance(checked["shuffle"], bool):
-        raise TypeError("shuffle: expected True or False, got %s" % describe(checked["shuffle"]))
-    check_seed(checked["seed"])
-    if checked["validation_data"] is not None:
-        checked["validation_data"] = net._check_samples(checked["validation_data"],
-                                                        "validation_data")
-    for name in ("error_threshold", "max_seconds"):
-        if checked[name] is not None:
-            checked[name] = check_number(checked[name], name, positive=True)
-    callback = checked["callback"]
-    if callback is not None and not callable(callback):
+def _check_callback(callback):
+    """A callable taking (epoch, history), checked before any work where the
+    interpreter can tell (CPython and PyPy read its signature)."""
+    if callback is None:
+        return None
+    if not callable(callback):
         raise TypeError("callback: expected a function callback(epoch, history) or None, "
                         "got %s" % describe(callback))
-    verbose = checked["verbose"]
+    try:
+        from inspect import signature
+        bound = signature(callback).bind
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return callback   # MicroPython, or a builtin without a signature: trust it
+    try:
+        bound(1, History())
+    except TypeError:
+        raise TypeError("callback: expected a function callback(epoch, history) that takes "
+                        "two arguments, got %s" % describe(callback))
+    return callback
+
+
+def _check_verbose(verbose):
     if not isinstance(verbose, bool):
         if not isinstance(verbose, int):
             raise TypeError("verbose: expected True, False or a whole number of epochs "
                             "between progress lines, got %s" % describe(verbose))
         check_positive_int(verbose, "verbose")
-    return checked
+    return verbose
+
+
+def _choose_optimizer(net, optimizer, learning_rate, momentum):
+    """The optimizer fit steps with, from its arguments (all checked here)."""
+    if learning_rate is not None:
+        learning_rate = check_number(learning_rate, "learning_rate", positive=True)
+    momentum = check_number(momentum, "momentum", minimum=0.0)
+    if momentum >= 1.0:
+        raise ValueError("momentum: expected a number in [0, 1), got %s" % describe(momentum))
+    if isinstance(optimizer, Optimizer):
+        if momentum:
+            raise ValueError("momentum: give it to the optimizer (SGD(momentum=%r)), not to "
+                             "fit, when fit is given an optimizer object" % momentum)
+        if learning_rate is not None and optimizer.learning_rate is not None and \
+                learning_rate != optimizer.learning_rate:
+            raise ValueError("learning_rate: fit was given %r and the optimizer has %r; "
+                             "give it to one of them" % (learning_rate, optimizer.learning_rate))
+        if optimizer.learning_rate is None:   # an SGD() taking fit's or the network's rate
+            optimizer.learning_rate = learning_rate if learning_rate is not None \
+                else net.learning_rate
+        return optimizer
+    if optimizer == "adam" and momentum:
+        raise ValueError("momentum: Adam keeps its own running mean (beta1); momentum is for "
+                         "optimizer='sgd'")
+    if optimizer == "sgd" and learning_rate is None:
+        learning_rate = net.learning_rate
+    return get_optimizer(optimizer, learning_rate, momentum)
 
 
 def _all_finite(neurons):
     """True if no weight or bias is inf or nan (inf − inf and nan − nan are nan)."""
     for neuron in neurons:
-        total = sum(neuron.weights) + neuron.bias
+        total = sum(neuron._weights) + neuron._bias
         if total - total != 0.0:
             return False
     return True
 
 
 def _snapshot(neurons):
-    return [(list(neuron.weights), neuron.bias) for neuron in neurons]
+    return [(list(neuron._weights), neuron._bias) for neuron in neurons]
 
 
 def _restore(neurons, saved):
     for neuron, (weights, bias) in zip(neurons, saved):
-        neuron.weights[:] = weights
-        neuron.bias = bias
+        neuron._weights[:] = weights
+        neuron._bias = bias
 
 
-def fit(net, training_data, **options):
+def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
+        optimizer="sgd", momentum=0.0, l2=0.0, shuffle=True, seed=None,
+        validation_data=None, error_threshold=None, max_seconds=None, callback=None,
+        verbose=False, **unknown):
     """Train ``net`` on ``training_data``, a list of ``(inputs, targets)``; return a History.
 
-    Keywords (all optional): ``epochs`` (10000), ``batch_size`` (1),
-    ``learning_rate`` (None: the network's), ``momentum`` (0, in [0, 1)),
-    ``l2`` (0), ``shuffle`` (True), ``seed`` (None: from the OS),
-    ``validation_data`` (None), ``error_threshold`` (None), ``max_seconds``
-    (None), ``callback`` (None; ``callback(epoch, history)`` returning a true
-    value stops training), ``verbose`` (False; True prints a line per epoch,
-    a number N every N epochs, and always the first and the last).  See the
-    module docstring for what each does.
+    * ``epochs``: passes over the data (at most);
+    * ``batch_size``: samples per step (1: online, the worked example's way);
+    * ``optimizer``: ``"sgd"`` (default), ``"adam"``, or an
+      :class:`~neuronsim.optimizers.Optimizer` object (whose state then
+      carries over between calls);
+    * ``learning_rate``: η; None takes the network's for SGD and 0.001 for Adam;
+    * ``momentum``: μ in [0, 1) for ``optimizer="sgd"``;
+    * ``l2``: λ, weight decay (weights only, never biases);
+    * ``shuffle``: reshuffle a private copy each epoch, from ``seed``
+      (None: drawn from the OS and recorded in the History);
+    * ``validation_data``: samples to score after each epoch;
+    * ``error_threshold``, ``max_seconds``: stop early when the epoch's
+      training error falls below it, or after that long;
+    * ``callback(epoch, history)``: called after each epoch; a true result stops;
+    * ``verbose``: True prints a line per epoch, a number N every N epochs
+      (always the first and the last).
 
     Every argument and every sample is checked before the first step: a
     rejected call leaves the network untouched.  ``error_threshold``,
     ``max_seconds`` and divergence are checked at the end of each epoch.
+    When fit returns, or calls ``callback``, every weight is current.
     """
-    options = _check_options(net, options)
+    if unknown:
+        names = sorted(unknown)
+        raise TypeError("fit: unknown keyword%s %s; valid keywords are %s" % (
+            "" if len(names) == 1 else "s", ", ".join(repr(n) for n in names),
+            ", ".join(FIT_OPTIONS)))
+    epochs = check_positive_int(epochs, "epochs")
+    batch_size = check_positive_int(batch_size, "batch_size")
+    optimizer = _choose_optimizer(net, optimizer, learning_rate, momentum)
+    l2 = check_number(l2, "l2", minimum=0.0)
+    if not isinstance(shuffle, bool):
+        raise TypeError("shuffle: expected True or False, got %s" % describe(shuffle))
+    check_seed(seed)
+    if validation_data is not None:
+        validation_data = net._check_samples(validation_data, "validation_data")
+    if error_threshold is not None:
+        error_threshold = check_number(error_threshold, "error_threshold", positive=True)
+    if max_seconds is not None:
+        max_seconds = check_number(max_seconds, "max_seconds", positive=True)
+    callback = _check_callback(callback)
+    verbose = _check_verbose(verbose)
     samples = net._check_samples(training_data, "training_data")
 
-    epochs = options["epochs"]
-    batch_size = options["batch_size"]
-    learning_rate = options["learning_rate"]
-    momentum = options["momentum"]
-    l2 = options["l2"]
-    validation_data = options["validation_data"]
-    error_threshold = options["error_threshold"]
-    max_seconds = options["max_seconds"]
-    callback = options["callback"]
-    verbose = options["verbose"]
     every = 1 if verbose is True else (0 if verbose is False else verbose)
-    seed = options["seed"]
     if seed is None:
         seed = fresh_seed()
-    rng = SplitMix64(seed) if options["shuffle"] else None
+    rng = SplitMix64(seed) if shuffle else None
     with_accuracy = validation_data is not None and all(
         is_class_label(targets) for _, targets in validation_data)
 
     neurons = [neuron for layer in net.layers for neuron in layer.neurons]
-    online = batch_size == 1 and momentum == 0.0 and l2 == 0.0
-    if not online:
-        velocities = [[0.0] * len(neuron.weights) for neuron in neurons]
-        bias_velocities = [0.0] * len(neurons)
+    plain = getattr(optimizer, "plain", False) and isinstance(optimizer, SGD) and not l2
+    rate = optimizer.learning_rate
+    online = plain and batch_size == 1
+    if not plain:
+        stepper = _Stepper(net, optimizer, l2)
 
     history = History(seed)
     count = len(samples)
@@ -321,16 +339,19 @@ def fit(net, training_data, **options):
             rng.shuffle(order)
         total = 0.0
         try:
-            if online:   # exactly net.train, sample by sample (inputs already checked)
+            if online:   # net.train, sample by sample; the first layer may hold steps back
                 for inputs, targets in order:
-                    total += train(inputs, targets, learning_rate)
+                    total += train(inputs, targets, rate, True)
+            elif plain:
+                for first in range(0, count, batch_size):
+                    total += _train_batch(net, neurons, order[first:first + batch_size], rate)
             else:
                 for first in range(0, count, batch_size):
-                    batch = order[first:first + batch_size]
-                    total += _train_batch(net, neurons, batch, learning_rate, momentum, l2,
-                                          velocities, bias_velocities)
+                    total += stepper.train(order[first:first + batch_size])
         except (OverflowError, ZeroDivisionError, ValueError):
             total = float("nan")   # a math function gave up: as good as a non-finite error
+        finally:
+            net._take_held_steps()   # from here on, every weight is current
         error = total / count
         if error - error != 0.0 or not _all_finite(neurons):
             _restore(neurons, saved)
@@ -371,6 +392,11 @@ def fit(net, training_data, **options):
     return history
 
 
+FIT_OPTIONS = ("epochs", "batch_size", "learning_rate", "optimizer", "momentum", "l2",
+               "shuffle", "seed", "validation_data", "error_threshold", "max_seconds",
+               "callback", "verbose")
+
+
 def _progress_line(history, epochs):
     """``epoch 120/1000  error 0.012345  val error 0.020000  val accuracy 0.967  0.42s``."""
     epoch = str(history.epochs)
@@ -383,15 +409,13 @@ def _progress_line(history, epochs):
     return line + "  %.2fs" % history.seconds
 
 
-def _train_batch(net, neurons, batch, learning_rate, momentum, l2, velocities, bias_velocities):
-    """One mini-batch step (Nielsen's update_mini_batch); return the batch's summed E.
+def _train_batch(net, neurons, batch, learning_rate):
+    """One plain SGD mini-batch step (Nielsen's update_mini_batch); return the batch's summed E.
 
     Every sample's deltas come from the weights as they were at the start of
-    the batch; the step is η/len(batch) times the summed gradient
-    Σ_samples δ·input, plus L2 decay and momentum.  Without momentum and L2,
-    w ← w − Σ_samples (η/len(batch)·δ)·input is taken as one step per sample
-    in order (rounded so on every interpreter but CPython 3.12+, which sums
-    each weight's products with one ``math.sumprod``).
+    the batch; w ← w − Σ_samples (η/len(batch)·δ)·input is taken as one step
+    per sample in order (rounded so on every interpreter but CPython 3.12+,
+    which sums each weight's products with one ``math.sumprod``).
     """
     backprop = net._backprop
     layers = net.layers
@@ -401,47 +425,107 @@ def _train_batch(net, neurons, batch, learning_rate, momentum, l2, velocities, b
     for inputs, targets in batch:
         total += backprop(inputs, targets)
         for l in range(len(layers)):
-            layer_inputs[l].append(layers[l].neurons[0].inputs)
+            layer_inputs[l].append(layers[l].neurons[0]._inputs)
         for k in range(len(neurons)):
-            deltas[k].append(neurons[k].delta)
+            deltas[k].append(neurons[k]._delta)
     scale = learning_rate / len(batch)
     train_biases = net.train_biases
-    decay = learning_rate * l2
     k = 0
     for l in range(len(layers)):
         inputs_of_samples = layer_inputs[l]
-        columns = None
-        # CPython 3.12+ sums each weight's products over the batch with one
-        # math.sumprod; elsewhere the samples' steps are folded.
-        if momentum or decay or HAS_SUMPROD:
-            columns = list(zip(*inputs_of_samples))   # column i: input i of every sample
+        columns = list(zip(*inputs_of_samples)) if HAS_SUMPROD else None
         for neuron in layers[l].neurons:
             neuron_deltas = deltas[k]
-            weights = neuron.weights
+            weights = neuron._weights
             bias_sum = 0.0
             for delta in neuron_deltas:
                 bias_sum += delta
-            if momentum or decay:
-                sums = [dot(neuron_deltas, column) for column in columns]   # Σ δ·input_i
-                if momentum:
-                    velocity = [momentum * v - scale * g - decay * w
-                                for v, g, w in zip(velocities[k], sums, weights)]
-                    velocities[k] = velocity
-                    weights[:] = [w + v for w, v in zip(weights, velocity)]
-                    if train_biases:
-                        bias_velocities[k] = momentum * bias_velocities[k] - scale * bias_sum
-                        neuron.bias += bias_velocities[k]
-                else:
-                    weights[:] = [w - scale * g - decay * w for w, g in zip(weights, sums)]
-                    if train_biases:
-                        neuron.bias -= scale * bias_sum
+            steps = [scale * delta for delta in neuron_deltas]
+            if columns is not None:
+                weights[:] = [w - dot(steps, column) for w, column in zip(weights, columns)]
             else:
-                steps = [scale * delta for delta in neuron_deltas]
-                if columns is not None:
-                    weights[:] = [w - dot(steps, column) for w, column in zip(weights, columns)]
-                else:
-                    subtract_scaled_steps_in_place(weights, inputs_of_samples, steps)
-                if train_biases:
-                    neuron.bias -= scale * bias_sum
+                subtract_scaled_steps_in_place(weights, inputs_of_samples, steps)
+            if train_biases:
+                neuron._bias -= scale * bias_sum
             k += 1
     return total
+
+
+class _Stepper:
+    """Batches through an optimizer: backprop every sample, then hand the
+    optimizer each group's mean gradient (weights: + λ·w for L2).
+
+    Groups are keyed by number: neuron k's weights are group k (neurons
+    counted through the layers), layer l's biases group ``len(neurons) + l``.
+    A batch of one hands the optimizer the gradient as δ times the inputs
+    (``step_scaled``), which saves building the list.
+    """
+
+    def __init__(self, net, optimizer, l2):
+        self.net = net
+        self.optimizer = optimizer
+        self.l2 = l2
+        self.layers = net.layers
+        self.neurons = [neuron for layer in self.layers for neuron in layer.neurons]
+
+    def train(self, batch):
+        net, optimizer, l2 = self.net, self.optimizer, self.l2
+        backprop = net._backprop
+        layers = self.layers
+        train_biases = net.train_biases
+        bias_key = len(self.neurons)
+        optimizer.start_step()
+        if len(batch) == 1:
+            inputs, targets = batch[0]
+            total = backprop(inputs, targets)
+            key = 0
+            for layer in layers:
+                for neuron in layer._neurons:
+                    weights = neuron._weights
+                    if l2:
+                        delta = neuron._delta
+                        optimizer.step(key, weights, [delta * x + l2 * w for x, w in
+                                                      zip(neuron._inputs, weights)])
+                    else:
+                        optimizer.step_scaled(key, weights, neuron._inputs, neuron._delta)
+                    key += 1
+            if train_biases:
+                for l, layer in enumerate(layers):
+                    neurons = layer._neurons
+                    biases = [neuron._bias for neuron in neurons]
+                    optimizer.step(bias_key + l, biases, [neuron._delta for neuron in neurons])
+                    for neuron, bias in zip(neurons, biases):
+                        neuron._bias = bias
+            return total
+        total = 0.0
+        layer_inputs = [[] for _ in layers]
+        deltas = [[] for _ in self.neurons]
+        neurons = self.neurons
+        for inputs, targets in batch:
+            total += backprop(inputs, targets)
+            for l in range(len(layers)):
+                layer_inputs[l].append(layers[l]._neurons[0]._inputs)
+            for k in range(len(neurons)):
+                deltas[k].append(neurons[k]._delta)
+        size = len(batch)
+        key = 0
+        for l, layer in enumerate(layers):
+            columns = list(zip(*layer_inputs[l]))   # column i: input i of every sample
+            bias_gradients = []
+            for neuron in layer._neurons:
+                neuron_deltas = deltas[key]
+                weights = neuron._weights
+                gradients = [dot(neuron_deltas, column) / size + l2 * w
+                             for column, w in zip(columns, weights)]
+                optimizer.step(key, weights, gradients)
+                bias_sum = 0.0
+                for delta in neuron_deltas:
+                    bias_sum += delta
+                bias_gradients.append(bias_sum / size)
+                key += 1
+            if train_biases:
+                biases = [neuron._bias for neuron in layer._neurons]
+                optimizer.step(bias_key + l, biases, bias_gradients)
+                for neuron, bias in zip(layer._neurons, biases):
+                    neuron._bias = bias
+        return total

@@ -9,11 +9,9 @@ sigmoid and its slope are written inline.  For the worked example it begins
 
     def run(inputs, targets, rate, train_biases):
         x0_0, x0_1, = inputs
-        if L0._held.inputs:
-            L0._held.take()
         W0_0 = w = N0_0._weights
-        N0_0.inputs = inputs
-        net0_0 = net = w[0] * x0_0 + w[1] * x0_1 + N0_0.bias     # net_h1
+        N0_0._inputs = inputs
+        net0_0 = net = w[0] * x0_0 + w[1] * x0_1 + N0_0._bias    # net_h1
         ...
 
 It computes what the general path computes, operation for operation and in
@@ -42,8 +40,6 @@ path is used.
 
 import math
 
-from .activations import Linear, ReLU, Sigmoid, Tanh
-from .costs import SquaredError
 
 #: Networks with at most this many weights get an unrolled step.
 MAX_WEIGHTS = 256
@@ -60,35 +56,20 @@ def wanted(layers):
 
 
 def _forward_lines(activation, l, net, out):
-    """Source lines that compute ``out`` = f(``net``) for layer ``l``."""
-    kind = type(activation)
-    if kind is Sigmoid:   # as Sigmoid.function: exp only ever sees net <= 0
-        return ["if %s >= 0.0:" % net,
-                "    %s = 1.0 / (1.0 + exp(-%s))" % (out, net),
-                "else:",
-                "    e = exp(%s)" % net,
-                "    %s = e / (1.0 + e)" % out]
-    if kind is Tanh:
-        return ["%s = tanh(%s)" % (out, net)]
-    if kind is Linear:
-        return ["%s = %s" % (out, net)]
-    if kind is ReLU:
-        return ["%s = %s if %s > 0.0 else 0.0" % (out, net, net)]
-    return ["%s = F%d(%s)" % (out, l, net)]
+    """Source lines that compute ``out`` = f(``net``) for layer ``l``: the
+    activation's own Python source (the registry), or a call of its function."""
+    try:
+        return activation.code("python", net, out).split("\n")
+    except KeyError:
+        return ["%s = F%d(%s)" % (out, l, net)]
 
 
 def _slope(activation, l, net, out):
     """An expression for ∂out/∂net in layer ``l``."""
-    kind = type(activation)
-    if kind is Sigmoid:
-        return "(%s * (1.0 - %s))" % (out, out)
-    if kind is Tanh:
-        return "(1.0 - %s * %s)" % (out, out)
-    if kind is Linear:
-        return "1.0"
-    if kind is ReLU:
-        return "(1.0 if %s > 0.0 else 0.0)" % net
-    return "D%d(%s, %s)" % (l, net, out)
+    try:
+        return activation.slope_code("python", net, out)
+    except KeyError:
+        return "D%d(%s, %s)" % (l, net, out)
 
 
 def source(layers, cost):
@@ -97,10 +78,6 @@ def source(layers, cost):
     add = body.append
     inputs = ["x0_%d" % i for i in range(len(layers[0].neurons[0].weights))]
     add("%s, = inputs" % ", ".join(inputs))
-    # The weights are read directly (neuron._weights, not the property), so
-    # fold any steps the general path held back (see NeuronLayer.update).
-    add("if L0._held.inputs:")
-    add("    L0._held.take()")
     inputs_list = "inputs"
     last = len(layers) - 1
     layer_inputs = []
@@ -112,12 +89,12 @@ def source(layers, cost):
             n = "N%d_%d" % (l, k)
             net, out = "net%d_%d" % (l, k), "o%d_%d" % (l, k)
             add("W%d_%d = w = %s._weights" % (l, k, n))
-            add("%s.inputs = %s" % (n, inputs_list))
-            add("%s = %s + %s.bias" % (
+            add("%s._inputs = %s" % (n, inputs_list))
+            add("%s = %s + %s._bias" % (
                 net, " + ".join("w[%d] * %s" % (i, x) for i, x in enumerate(inputs)), n))
-            add("%s.net_input = %s" % (n, net))
+            add("%s._net = %s" % (n, net))
             body.extend(_forward_lines(layer.activation, l, net, out))
-            add("%s.output = %s" % (n, out))
+            add("%s._out = %s" % (n, out))
             outputs.append(out)
         inputs = outputs
         inputs_list = "h%d" % l
@@ -128,14 +105,15 @@ def source(layers, cost):
     output_layer = layers[last]
     outs = ["o%d_%d" % (last, k) for k in range(len(output_layer.neurons))]
     nets = ["net%d_%d" % (last, k) for k in range(len(output_layer.neurons))]
-    if type(cost) is SquaredError:
+    cost_source = cost.source.get("python")
+    if cost_source is not None:   # the cost's own source, output by output
         add("%s, = targets" % ", ".join("t%d" % k for k in range(len(outs))))
         for k, (net, out) in enumerate(zip(nets, outs)):
             n = "N%d_%d" % (last, k)
-            add("%s.pd_error_wrt_output = pd = %s - t%d" % (n, out, k))
-            add("%s.delta = d%d_%d = pd * %s" % (n, last, k,
+            add("%s._pd = pd = %s" % (n, cost_source["pd"].format(t="t%d" % k, out=out)))
+            add("%s._delta = d%d_%d = pd * %s" % (n, last, k,
                                                   _slope(output_layer.activation, last, net, out)))
-        add("error = %s" % " + ".join("0.5 * (t%d - %s) * (t%d - %s)" % (k, o, k, o)
+        add("error = %s" % " + ".join(cost_source["error"].format(t="t%d" % k, out=o)
                                       for k, o in enumerate(outs)))
     else:
         add("outputs = [%s]" % ", ".join(outs))
@@ -144,8 +122,8 @@ def source(layers, cost):
         add("deltas = COST.output_deltas(targets, outputs, nets, A%d)" % last)
         for k, (net, out) in enumerate(zip(nets, outs)):
             n = "N%d_%d" % (last, k)
-            add("%s.pd_error_wrt_output = pd = pds[%d]" % (n, k))
-            add("%s.delta = d%d_%d = pd * %s if deltas is None else deltas[%d]"
+            add("%s._pd = pd = pds[%d]" % (n, k))
+            add("%s._delta = d%d_%d = pd * %s if deltas is None else deltas[%d]"
                 % (n, last, k, _slope(output_layer.activation, last, net, out), k))
         add("error = COST.fn(targets, outputs, nets, A%d)" % last)
 
@@ -156,8 +134,8 @@ def source(layers, cost):
             n = "N%d_%d" % (l, h)
             total = " + ".join("d%d_%d * W%d_%d[%d]" % (l + 1, k, l + 1, k, h)
                                for k in range(len(above.neurons)))
-            add("%s.pd_error_wrt_output = pd = %s" % (n, total))
-            add("%s.delta = d%d_%d = pd * %s" % (
+            add("%s._pd = pd = %s" % (n, total))
+            add("%s._delta = d%d_%d = pd * %s" % (
                 n, l, h, _slope(layer.activation, l, "net%d_%d" % (l, h), "o%d_%d" % (l, h))))
 
     # The step, only after every δ is known: w ← w − (η·δ)·x, b ← b − η·δ,
@@ -170,7 +148,7 @@ def source(layers, cost):
             for i, x in enumerate(layer_inputs[l]):
                 add("    w[%d] = w[%d] - s * %s" % (i, i, x))
             add("    if train_biases:")
-            add("        N%d_%d.bias -= s" % (l, k))
+            add("        N%d_%d._bias -= s" % (l, k))
     add("return error")
     return "def run(inputs, targets, rate, train_biases):\n" + "".join(
         "    %s\n" % line for line in body)
@@ -183,7 +161,7 @@ def compile_step(layers, cost):
     in), followed by one gradient step when ``rate`` is not None.  The inputs
     and targets must already be checked lists of floats.
     """
-    namespace = {"exp": math.exp, "tanh": math.tanh, "COST": cost, "L0": layers[0]}
+    namespace = {"exp": math.exp, "tanh": math.tanh, "COST": cost}
     for l, layer in enumerate(layers):
         namespace["A%d" % l] = layer.activation
         namespace["F%d" % l] = layer.activation.function

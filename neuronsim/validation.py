@@ -130,6 +130,14 @@ def check_biases(bias, count, name):
     return [check_number(bias, name)] * count
 
 
+def check_elementwise(activation, name):
+    """An activation that works neuron by neuron (not softmax), or ValueError."""
+    if not activation.elementwise:
+        raise ValueError("%s: %r works on a whole layer at once, so only an output layer "
+                         "can have it" % (name, activation.name))
+    return activation
+
+
 def check_positive_int(value, name):
     """A whole number >= 1 (layer sizes, epochs, batch sizes)."""
     if isinstance(value, bool) or not isinstance(value, int):

@@ -126,17 +126,37 @@ def narrow_layers_hold_back():
     neuronsim.layer.MIN_INPUTS_TO_HOLD_BACK = saved
 
 
-def test_only_wide_first_layers_hold_steps_back():
+def wide_samples(count, rng, width=MIN_INPUTS_TO_HOLD_BACK):
+    return [([rng.uniform(-1, 1) for _ in range(width)], [rng.uniform(0, 1), rng.uniform(0, 1)])
+            for _ in range(count)]
+
+
+def test_train_never_holds_a_step_back():
     rng = random.Random(2)
-    wide = NeuralNetwork(MIN_INPUTS_TO_HOLD_BACK, 3, 2, seed=1)
-    narrow = NeuralNetwork(MIN_INPUTS_TO_HOLD_BACK - 1, 3, 2, seed=1)
-    for net in (wide, narrow):
-        net.use_unrolled = False   # both are small enough for the unrolled step
-        n = net.num_inputs
-        net.train([rng.uniform(-1, 1) for _ in range(n)], [0.2, 0.7])
-    assert len(wide.layers[0]._held.inputs) == (1 if MAX_DEFERRED_STEPS else 0)
-    assert len(narrow.layers[0]._held.inputs) == 0
-    assert not wide.layers[1]._held.inputs   # only the first layer
+    net = general(NeuralNetwork(MIN_INPUTS_TO_HOLD_BACK, 3, 2, seed=1))
+    for inputs, targets in wide_samples(3, rng):
+        net.train(inputs, targets)
+        assert not any(layer._held.inputs for layer in net.layers)
+
+
+def test_only_wide_first_layers_hold_steps_back_and_only_inside_fit():
+    rng = random.Random(2)
+    seen = {}
+    for width in (MIN_INPUTS_TO_HOLD_BACK, MIN_INPUTS_TO_HOLD_BACK - 1):
+        net = general(NeuralNetwork(width, 3, 2, seed=1))
+        held = []
+        layer_update = net.layers[0].update
+
+        def update(*args, **kwargs):   # what the first layer holds after each step
+            layer_update(*args, **kwargs)
+            held.append(len(net.layers[0]._held.inputs))
+        net.layers[0].update = update
+        net.fit(wide_samples(5, rng, width), epochs=1, shuffle=False)
+        seen[width] = held
+        assert not any(layer._held.inputs for layer in net.layers)   # taken before fit returns
+    most = min(5, MAX_DEFERRED_STEPS - 1) if MAX_DEFERRED_STEPS else 0
+    assert max(seen[MIN_INPUTS_TO_HOLD_BACK]) == most
+    assert max(seen[MIN_INPUTS_TO_HOLD_BACK - 1]) == 0
 
 
 def test_folding_steps_rounds_exactly_as_the_steps_one_by_one():
@@ -156,137 +176,113 @@ def samples(count, rng):
             for _ in range(count)]
 
 
-def train_both(net, eager, data):
-    """Train ``net`` on ``data``, and ``eager`` alike with no step held back;
-    check each step's error agrees; return the most steps ``net`` held back."""
-    held_back = 0
-    for inputs, targets in data:
-        error = net.train(inputs, targets)
-        held_back = max(held_back, len(net.layers[0]._held.inputs))
-        neuronsim.layer.MAX_DEFERRED_STEPS = 0
-        try:
-            assert close(error, eager.train(inputs, targets))
-        finally:
-            neuronsim.layer.MAX_DEFERRED_STEPS = MAX_DEFERRED_STEPS
-    return held_back
+def fit_eagerly(net, data, **options):
+    saved = neuronsim.layer.MAX_DEFERRED_STEPS
+    neuronsim.layer.MAX_DEFERRED_STEPS = 0
+    try:
+        return net.fit(data, **options)
+    finally:
+        neuronsim.layer.MAX_DEFERRED_STEPS = saved
 
 
-def trained_twins(rng, steps):
-    """A 5-4-3 network and its eager twin, both trained on ``steps`` samples
-    (see train_both): the network now holds steps back, the twin none."""
-    net = general(NeuralNetwork(5, 4, 3, seed=4))
-    eager = copy.deepcopy(net)
-    train_both(net, eager, samples(steps, rng))
-    return net, eager
-
-
-def test_held_back_steps_train_as_the_steps_taken_at_once(narrow_layers_hold_back):
+def test_fit_holding_steps_back_trains_as_the_steps_taken_at_once(narrow_layers_hold_back):
     rng = random.Random(11)
     net = general(NeuralNetwork(5, [4, 4], 3, seed=2, learning_rate=0.3))
     eager = copy.deepcopy(net)
-    held_back = train_both(net, eager, samples(2 * MAX_DEFERRED_STEPS + 3, rng))
-    assert held_back == max(MAX_DEFERRED_STEPS - 1, 0)
-    assert_same(net, eager)   # reading the weights folds what was held back
-
-
-def test_gradients_with_steps_held_back_match_finite_differences(narrow_layers_hold_back):
-    rng = random.Random(5)
-    net = general(NeuralNetwork(5, 4, 3, seed=4))
-    for inputs, targets in samples(3, rng):
-        net.train(inputs, targets)
-    inputs, targets = samples(1, rng)[0]
-    net.feed_forward(inputs)
-    assert MAX_DEFERRED_STEPS == 0 or net.layers[0]._held.inputs   # still held back
-    assert_partials_match_finite_differences(net, inputs, targets, layers=[0])
-
-
-def test_assigning_weights_drops_the_steps_held_back(narrow_layers_hold_back):
-    rng = random.Random(8)
-    net = general(NeuralNetwork(5, 4, 3, seed=4))
-    for inputs, targets in samples(2, rng):
-        net.train(inputs, targets)
-    neuron = net.layers[0].neurons[1]
-    neuron.weights = [0.5, -0.25, 0.0, 1.0, 2.0]
-    inputs = [1.0, 2.0, 3.0, 4.0, 5.0]
-    net.feed_forward(inputs)
-    assert neuron.net_input == 0.5 - 0.5 + 0.0 + 4.0 + 10.0 + neuron.bias
-    assert neuron.weights == [0.5, -0.25, 0.0, 1.0, 2.0]
-
-
-def test_weights_assigned_while_steps_are_held_back_take_the_later_steps(narrow_layers_hold_back):
-    rng = random.Random(9)
-    net, eager = trained_twins(rng, 2)
-    for twin in (net, eager):
-        twin.layers[0].neurons[2].weights = [0.5, -0.25, 0.0, 1.0, 2.0]
-    train_both(net, eager, samples(4, rng))
-    assert MAX_DEFERRED_STEPS == 0 or net.layers[0]._held.inputs
+    data = samples(2 * MAX_DEFERRED_STEPS + 3, rng)
+    errors = net.fit(data, epochs=3, seed=5).training_error
+    assert [close(a, b) for a, b in
+            zip(errors, fit_eagerly(eager, data, epochs=3, seed=5).training_error)] == [True] * 3
     assert_same(net, eager)
 
 
-def test_a_layers_neurons_are_fixed_so_its_held_back_steps_reach_them():
+def test_the_callback_sees_every_step_taken(narrow_layers_hold_back):
+    rng = random.Random(9)
+    net = general(NeuralNetwork(5, 4, 3, seed=4))
+    eager = copy.deepcopy(net)
+    data = samples(MAX_DEFERRED_STEPS + 3, rng)
+    seen = []
+
+    def callback(epoch, history):
+        assert not net.layers[0]._held.inputs
+        seen.append([list(n.weights) for n in net.layers[0].neurons])
+    net.fit(data, epochs=2, seed=1, callback=callback)
+    eager_seen = []
+    fit_eagerly(eager, data, epochs=2, seed=1,
+                callback=lambda e, h: eager_seen.append([list(n.weights)
+                                                         for n in eager.layers[0].neurons]))
+    for ours, theirs in zip(seen, eager_seen):
+        for a, b in zip(ours, theirs):
+            assert all(close(x, y) for x, y in zip(a, b))
+
+
+def test_gradients_after_fit_match_finite_differences(narrow_layers_hold_back):
+    rng = random.Random(5)
+    net = general(NeuralNetwork(5, 4, 3, seed=4))
+    net.fit(samples(3, rng), epochs=1)
+    inputs, targets = samples(1, rng)[0]
+    assert_partials_match_finite_differences(net, inputs, targets, layers=[0])
+
+
+def test_a_layers_neurons_are_fixed():
     net = NeuralNetwork(MIN_INPUTS_TO_HOLD_BACK, 3, 2, seed=1)
     with pytest.raises(TypeError):
         net.layers[0].neurons[0] = net.layers[1].neurons[0]
     with pytest.raises(AttributeError):
         net.layers[0].neurons = net.layers[0].neurons[:2]
+    with pytest.raises((TypeError, AttributeError)):
+        net.layers[0] = net.layers[1]
 
 
-def test_a_copied_neuron_given_new_weights_leaves_the_layer_alone(narrow_layers_hold_back):
-    rng = random.Random(12)
-    net, eager = trained_twins(rng, 2)
+def test_a_copied_neuron_given_new_weights_leaves_the_layer_alone():
+    net = NeuralNetwork(5, 4, 3, seed=4)
+    before = list(net.layers[0].neurons[0].weights)
     spare = copy.copy(net.layers[0].neurons[0])
     spare.weights = [0.0] * 5
-    train_both(net, eager, samples(4, rng))
+    spare.activation = "tanh"   # a neuron of its own: no layer to share with
+    assert net.layers[0].neurons[0].weights == before
     assert spare.weights == [0.0] * 5
-    assert_same(net, eager)
 
 
-def test_a_take_cut_short_never_takes_a_step_twice(narrow_layers_hold_back, monkeypatch):
-    net, eager = trained_twins(random.Random(13), 3)
-    layer = net.layers[0]
-    assert MAX_DEFERRED_STEPS == 0 or layer._held.inputs
+def test_fit_cut_short_takes_its_held_steps_before_it_stops(narrow_layers_hold_back):
+    rng = random.Random(13)
+    net = general(NeuralNetwork(5, 4, 3, seed=4))
+    data = samples(MAX_DEFERRED_STEPS + 3, rng)
+    train = net._train
+    calls = []
 
-    def first_row_then_interrupt(rows, directions, scales_per_step):
-        neuronsim.vector.take_steps(rows[:1], directions, scales_per_step)
-        raise KeyboardInterrupt
+    def interrupted(*args):
+        calls.append(1)
+        if len(calls) == len(data) - 1:
+            raise KeyboardInterrupt
+        return train(*args)
+    net._train = interrupted
+    with pytest.raises(KeyboardInterrupt):
+        net.fit(data, epochs=1, shuffle=False)
+    assert not net.layers[0]._held.inputs
+    del net._train
+    eager = general(NeuralNetwork(5, 4, 3, seed=4))
+    for inputs, targets in data[:len(data) - 2]:
+        eager.train(inputs, targets)
+    assert_same_weights(net, eager)
 
-    monkeypatch.setattr(neuronsim.layer, "take_steps", first_row_then_interrupt)
-    if MAX_DEFERRED_STEPS:
-        with pytest.raises(KeyboardInterrupt):
-            layer.neurons[0].weights
-    monkeypatch.undo()
-    assert not layer._held.inputs
-    assert all(close(x, y) for x, y in zip(layer.neurons[0].weights, eager.layers[0].neurons[0].weights))
+
+def assert_same_weights(net, twin):
+    for layer, other in zip(net.layers, twin.layers):
+        for n, m in zip(layer.neurons, other.neurons):
+            assert all(close(x, y) for x, y in zip(n.weights, m.weights))
+            assert close(n.bias, m.bias)
 
 
 @pytest.mark.skipif(sys.implementation.name != "cpython", reason="needs reference counting")
-def test_a_network_holding_steps_back_is_freed_without_the_cycle_collector():
+def test_a_network_is_freed_without_the_cycle_collector():
     net = NeuralNetwork(MIN_INPUTS_TO_HOLD_BACK, 3, 2, seed=1)
-    net.use_unrolled = False
-    net.train([0.5] * MIN_INPUTS_TO_HOLD_BACK, [0.2, 0.7])
+    net.fit(wide_samples(3, random.Random(1)), epochs=1)
     gc.disable()
     try:
         layer = weakref.ref(net.layers[0])
+        network = weakref.ref(net)
         del net
-        assert layer() is None   # neurons do not point back at their layer
+        assert layer() is None and network() is None   # layers hold their network weakly
     finally:
         gc.enable()
-
-
-def test_the_unrolled_step_folds_steps_the_general_path_held_back():
-    # 48-2-1 is small enough for the unrolled step and wide enough to hold back.
-    rng = random.Random(4)
-    net = NeuralNetwork(MIN_INPUTS_TO_HOLD_BACK, 2, 1, seed=6)
-    assert net._unrolled_step() is not None
-    net.use_unrolled = False
-    twin = copy.deepcopy(net)
-    data = [([rng.uniform(-1, 1) for _ in range(MIN_INPUTS_TO_HOLD_BACK)], [rng.uniform(0, 1)])
-            for _ in range(6)]
-    for inputs, targets in data[:3]:
-        assert close(net.train(inputs, targets), twin.train(inputs, targets))
-    assert len(net.layers[0]._held.inputs) == (3 if MAX_DEFERRED_STEPS else 0)
-    net.use_unrolled = True     # the unrolled step reads the raw weight lists
-    for inputs, targets in data[3:]:
-        assert close(net.train(inputs, targets), twin.train(inputs, targets))
-    assert not net.layers[0]._held.inputs
-    assert_same(net, twin)

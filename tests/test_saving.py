@@ -110,7 +110,7 @@ def test_train_biases_false_survives_and_keeps_biases_fixed(tmp_path):
 def test_the_document_is_plain_json_with_format_and_version(example):
     document = example.to_dict(metadata={"columns": ["a", "b"]})
     assert json.loads(json.dumps(document)) == document
-    assert (document["format"], document["version"]) == ("neuronsim-network", 1)
+    assert (document["format"], document["version"]) == ("neuronsim-network", 2)
     assert document["layers"][1]["neurons"][0] == {"weights": [0.4, 0.45], "bias": 0.6}
     assert document["metadata"] == {"columns": ["a", "b"]}
     assert saving.from_dict(document).feed_forward(INPUTS) == example.feed_forward(INPUTS)
@@ -163,16 +163,17 @@ def broken(change):
      "layers[2].neurons: expected a non-empty list of neurons, got []"),
     (lambda d: d["layers"][1].__setitem__("activation", "swish"),
      "layers[1].activation: unknown activation 'swish'"),
-    (lambda d: d["layers"][1].__setitem__("activation", "relu"),
-     "layers[1].activation: hidden layers share one activation"),
+    (lambda d: (d.__setitem__("version", 1), d["layers"][1].__setitem__("activation", "relu")),
+     "layers[1].activation: version 1 files have one activation for every hidden layer"),
     (lambda d: d["layers"][0].__setitem__("activation", "softmax"),
      "layers[0].activation: 'softmax' works only on the output layer"),
     (lambda d: d.__setitem__("layers", d["layers"][-1:]),
      "layers: expected at least 2 layers (hidden and output), got 1"),
     (lambda d: d.__setitem__("format", "keras"),
      "format: expected 'neuronsim-network', got 'keras' (str)"),
-    (lambda d: d.__setitem__("version", 2),
-     "version: this neuronsim reads version 1, got 2 (a newer neuronsim wrote it)"),
+    (lambda d: d.__setitem__("version", 3),
+     "version: this neuronsim reads versions 1 and 2, got 3 (a newer neuronsim wrote it)"),
+    (lambda d: d.__setitem__("version", 0), "version: this neuronsim reads versions 1 and 2, got 0"),
     (lambda d: d.__setitem__("version", "1"), "version: expected a whole number, got '1'"),
     (lambda d: d.pop("layers"), "missing key 'layers'"),
     (lambda d: d.__setitem__("num_inputs", 0), "num_inputs: expected a whole number >= 1, got 0"),
