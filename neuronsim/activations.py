@@ -59,6 +59,9 @@ class Activation:
     source = {}
     #: Per target language: an expression for ∂out/∂net in ``{net}`` and ``{out}``.
     slope_source = {}
+    #: Net inputs where the slope jumps (ReLU's 0): finite differences
+    #: across them disagree with the one-sided slope, so tests avoid them.
+    kinks = ()
 
     def parameters(self):
         """The numbers a source text needs besides net and out (``{slope}``)."""
@@ -170,6 +173,7 @@ class ReLU(Activation):
     """max(0, net), with slope 1 for net > 0 and 0 otherwise (0 at the kink)."""
 
     name = "relu"
+    kinks = (0.0,)
     formula = "max(0, net_{n})"
     slope_formula = "(1 if net_{n} > 0 else 0)"
     source = {"python": "{out} = {net} if {net} > 0.0 else 0.0"}
@@ -189,6 +193,7 @@ class LeakyReLU(Activation):
     """net for net > 0, else ``slope``·net; slope 1 or ``slope``."""
 
     name = "leaky_relu"
+    kinks = (0.0,)
     formula = "(net_{n} if net_{n} > 0 else slope·net_{n})"
     slope_formula = "(1 if net_{n} > 0 else slope)"
     source = {"python": "{out} = {net} if {net} > 0.0 else {slope} * {net}"}

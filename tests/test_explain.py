@@ -9,6 +9,7 @@ from neuronsim import NeuralNetwork
 from neuronsim.explain import MAX_WEIGHTS, neuron_names, weight_names
 
 from conftest import INPUTS, TARGETS, snapshot, worked_example
+from strategies import HIDDEN_ACTIVATIONS, OUTPUT_PAIRS
 
 # The worked example's table, as %.9g prints it (trailing zeros dropped).
 REFERENCE = {
@@ -142,9 +143,7 @@ def test_bad_arguments_are_refused_before_anything_runs(inputs, targets, error):
 
 # -- the trace against the library's own partials, on random small nets -------
 
-OUTPUTS = [("sigmoid", "squared_error"), ("sigmoid", "cross_entropy"),
-           ("softmax", "cross_entropy"), ("softmax", "squared_error"),
-           (None, "squared_error")]
+OUTPUTS = OUTPUT_PAIRS
 
 
 @st.composite
@@ -152,7 +151,7 @@ def small_nets(draw):
     num_inputs = draw(st.integers(1, 3))
     hidden = draw(st.lists(st.integers(1, 3), min_size=1, max_size=3))
     num_outputs = draw(st.integers(1, 3))
-    activation = draw(st.sampled_from(["sigmoid", "tanh", "relu", "leaky_relu", "linear"]))
+    activation = draw(st.sampled_from(HIDDEN_ACTIVATIONS))
     output_activation, cost = draw(st.sampled_from(OUTPUTS))
     bias = st.floats(-1, 1, allow_nan=False)
     options = dict(

@@ -10,14 +10,15 @@ check, and the two are compared partial by partial and weight by weight.
 import copy
 import math
 
-from hypothesis import assume, given, note, settings
+from hypothesis import assume, given, settings
 
 import neuronsim.layer
 import neuronsim.vector
 from neuronsim import NeuralNetwork
 from neuronsim.unrolled import MAX_WEIGHTS
 from neuronsim.vector import _dot_by_index
-from test_gradients import assert_partials_match_finite_differences, error_of, near_a_kink, networks
+from strategies import near_a_kink, networks
+from test_gradients import assert_partials_match_finite_differences, error_of
 
 
 def general(net):

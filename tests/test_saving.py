@@ -14,6 +14,7 @@ from neuronsim.activations import LeakyReLU
 from neuronsim.saving import ModelFileError
 
 from conftest import INPUTS, TARGETS, snapshot, worked_example
+from strategies import HIDDEN_ACTIVATIONS, OUTPUT_PAIRS
 
 SETTINGS = settings(deadline=None, max_examples=40)
 
@@ -36,11 +37,7 @@ def networks(draw, weights=unit):
     num_inputs = draw(st.integers(1, 4))
     hidden = draw(st.lists(st.integers(1, 4), min_size=1, max_size=3))
     num_outputs = draw(st.integers(1, 3))
-    output_activation = draw(st.sampled_from(["sigmoid", "tanh", "relu", "leaky_relu",
-                                              "linear", "softmax"]))
-    cost = "squared_error"
-    if output_activation in ("sigmoid", "softmax"):
-        cost = draw(st.sampled_from(["squared_error", "cross_entropy"]))
+    output_activation, cost = draw(st.sampled_from(OUTPUT_PAIRS))
     sizes = [num_inputs] + hidden
     hidden_count = sum(a * b for a, b in zip(sizes, sizes[1:]))
     return NeuralNetwork(
@@ -50,7 +47,7 @@ def networks(draw, weights=unit):
         output_layer_weights=draw(st.lists(weights, min_size=hidden[-1] * num_outputs,
                                            max_size=hidden[-1] * num_outputs)),
         output_layer_bias=draw(st.lists(weights, min_size=num_outputs, max_size=num_outputs)),
-        activation=draw(st.sampled_from(["sigmoid", "tanh", "relu", "leaky_relu", "linear"])),
+        activation=draw(st.sampled_from(HIDDEN_ACTIVATIONS)),
         output_activation=output_activation, cost=cost,
         learning_rate=draw(st.floats(1e-6, 10.0)), train_biases=draw(st.booleans()),
         seed=draw(st.integers(-2 ** 70, 2 ** 70)))  # any whole number is a seed
