@@ -11,7 +11,7 @@ sigmoid and its slope are written inline.  For the worked example it begins
         x0_0, x0_1, = inputs
         W0_0 = w = N0_0._weights
         N0_0._inputs = inputs
-        net0_0 = net = w[0] * x0_0 + w[1] * x0_1 + N0_0._bias    # net_h1
+        net0_0 = net = 0.0 + w[0] * x0_0 + w[1] * x0_1 + N0_0._bias    # net_h1
         ...
 
 It computes what the general path computes, operation for operation and in
@@ -90,7 +90,8 @@ def source(layers, cost):
             net, out = "net%d_%d" % (l, k), "o%d_%d" % (l, k)
             add("W%d_%d = w = %s._weights" % (l, k, n))
             add("%s._inputs = %s" % (n, inputs_list))
-            add("%s = %s + %s._bias" % (
+            # From 0.0, as dot() sums: only the sign of a zero can differ without it.
+            add("%s = 0.0 + %s + %s._bias" % (
                 net, " + ".join("w[%d] * %s" % (i, x) for i, x in enumerate(inputs)), n))
             add("%s._net = %s" % (n, net))
             body.extend(_forward_lines(layer.activation, l, net, out))
@@ -132,8 +133,8 @@ def source(layers, cost):
         layer, above = layers[l], layers[l + 1]
         for h in range(len(layer.neurons)):
             n = "N%d_%d" % (l, h)
-            total = " + ".join("d%d_%d * W%d_%d[%d]" % (l + 1, k, l + 1, k, h)
-                               for k in range(len(above.neurons)))
+            total = "0.0 + " + " + ".join("d%d_%d * W%d_%d[%d]" % (l + 1, k, l + 1, k, h)
+                                          for k in range(len(above.neurons)))
             add("%s._pd = pd = %s" % (n, total))
             add("%s._delta = d%d_%d = pd * %s" % (
                 n, l, h, _slope(layer.activation, l, "net%d_%d" % (l, h), "o%d_%d" % (l, h))))
