@@ -179,7 +179,7 @@ class NeuralNetwork:
                 plan = NeuronLayer(plan[0], width, None, 0.0, plan[1], rng, "layers[%d]" % index)
             built.append(plan)
             width = len(plan)
-        net = cls.__new__(cls)
+        net = object.__new__(cls)   # MicroPython: a class has no __new__ attribute
         net._assemble(num_inputs, built, cost, learning_rate, train_biases, seed)
         return net
 
