@@ -364,3 +364,38 @@ def test_a_failed_save_leaves_the_old_file_intact_and_no_temporary_file(tmp_path
     assert open(path, "rb").read() == before
     assert os.listdir(str(tmp_path)) == ["model.json"]
     assert all_parameters(NeuralNetwork.load(path)) == all_parameters(old)
+
+
+# -- version 2: one activation per layer; version 1 still loads -------------------------
+
+def test_per_layer_activations_round_trip_bit_for_bit():
+    net = NeuralNetwork.from_layers(3, [(5, "tanh"), (4, "relu"), (3, "leaky_relu"), (2, "softmax")],
+                                    cost="cross_entropy", learning_rate=0.2, seed=11)
+    loaded = NeuralNetwork.loads(saving.dumps(net)) if hasattr(NeuralNetwork, "loads") \
+        else saving.loads(saving.dumps(net))
+    assert [l.activation.name for l in loaded.layers] == ["tanh", "relu", "leaky_relu", "softmax"]
+    assert snapshot(loaded) == snapshot(net)
+    assert loaded.feed_forward([0.1, -0.2, 0.3]) == net.feed_forward([0.1, -0.2, 0.3])
+    assert saving.to_dict(loaded) == saving.to_dict(net)
+
+
+def test_a_version_1_file_still_loads():
+    net = worked_example()
+    document = saving.to_dict(net)
+    document["version"] = 1
+    loaded = saving.from_dict(document)
+    assert snapshot(loaded) == snapshot(net)
+    assert saving.to_dict(loaded)["version"] == saving.VERSION == 2
+
+
+class Subclassed(NeuralNetwork):
+    pass
+
+
+def test_load_and_from_dict_return_the_class_they_are_called_on(tmp_path):
+    net = worked_example()
+    path = str(tmp_path / "model.json")
+    net.save(path)
+    assert type(Subclassed.load(path)) is Subclassed
+    assert type(Subclassed.from_dict(net.to_dict())) is Subclassed
+    assert type(NeuralNetwork.load(path)) is NeuralNetwork
