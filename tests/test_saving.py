@@ -371,8 +371,7 @@ def test_a_failed_save_leaves_the_old_file_intact_and_no_temporary_file(tmp_path
 def test_per_layer_activations_round_trip_bit_for_bit():
     net = NeuralNetwork.from_layers(3, [(5, "tanh"), (4, "relu"), (3, "leaky_relu"), (2, "softmax")],
                                     cost="cross_entropy", learning_rate=0.2, seed=11)
-    loaded = NeuralNetwork.loads(saving.dumps(net)) if hasattr(NeuralNetwork, "loads") \
-        else saving.loads(saving.dumps(net))
+    loaded = saving.loads(saving.dumps(net))
     assert [l.activation.name for l in loaded.layers] == ["tanh", "relu", "leaky_relu", "softmax"]
     assert snapshot(loaded) == snapshot(net)
     assert loaded.feed_forward([0.1, -0.2, 0.3]) == net.feed_forward([0.1, -0.2, 0.3])
