@@ -148,20 +148,21 @@ class SGD(Optimizer):
             values[:] = [w + v for w, v in zip(values, velocity)]
 
     def step_scaled(self, key, values, direction, scale):
-        # g_i = scale·direction_i, written into each update (no gradient list).
-        rate = self.learning_rate
+        # g_i = scale·direction_i, and η·g_i written (η·scale)·direction_i:
+        # one multiplication per weight fewer than step() (rounding may differ
+        # in the last bit); no gradient list is built.
+        rate = self.learning_rate * scale
         mu = self.momentum
         if not mu:
-            values[:] = [w - rate * (scale * d) for w, d in zip(values, direction)]
+            values[:] = [w - rate * d for w, d in zip(values, direction)]
             return
         velocity = self.state.get(key)
         if velocity is None:
             velocity = [0.0] * len(values)
-        velocity = [mu * v - rate * (scale * d) for v, d in zip(velocity, direction)]
+        velocity = [mu * v - rate * d for v, d in zip(velocity, direction)]
         self.state[key] = velocity
         if self.nesterov:
-            values[:] = [w + mu * v - rate * (scale * d)
-                         for w, v, d in zip(values, velocity, direction)]
+            values[:] = [w + mu * v - rate * d for w, v, d in zip(values, velocity, direction)]
         elif _add is not None:
             values[:] = map(_add, values, velocity)
         else:
