@@ -260,7 +260,7 @@ def backward(neurons, pds):
 """
 
 
-def _generic_kernels(activation):
+def _generic_kernels(activation, dot=dot):
     """The same loops calling ``function`` and ``derivative`` (an activation
     without Python source, or an interpreter without ``exec``)."""
     elementwise = activation.elementwise
@@ -294,7 +294,7 @@ def _generic_kernels(activation):
 _KERNELS = {}
 
 
-def layer_kernels(activation):
+def layer_kernels(activation, dot=dot):
     """``(forward, backward)``: a layer's loops with ``activation`` written in.
 
     ``forward(neurons, inputs, corrections)`` is :meth:`Neuron.feed_forward`
@@ -303,7 +303,8 @@ def layer_kernels(activation):
     :meth:`Neuron.backward` for every neuron.  Both are compiled once per
     activation source from ``activation.code("python", …)`` and
     ``slope_code`` (the registry), so each activation is written in one
-    place; they round exactly as the neuron's methods do.
+    place; they round exactly as the neuron's methods do.  ``dot`` is the
+    dot product they call (tests pass an in-order one to compare paths).
     """
     if not activation.elementwise:
         body = "            append(net)"
@@ -313,11 +314,11 @@ def layer_kernels(activation):
             lines = activation.code("python", "net", "out").split("\n")
             slope = activation.slope_code("python", "net", "out")
         except KeyError:   # a user's activation without Python source
-            return _generic_kernels(activation)
+            return _generic_kernels(activation, dot)
         body = "\n".join("            " + line for line in lines) + \
             "\n            neuron._out = out\n            append(out)"
     text = _FORWARD % {"activation": body, "slope": slope}
-    kernels = _KERNELS.get(text)
+    kernels = _KERNELS.get((text, dot))
     if kernels is None:
         # dot, exp and tanh reach the loops as closure variables, not globals
         # of an exec'd namespace (under PyPy a global is a dict lookup each time).
@@ -328,8 +329,8 @@ def layer_kernels(activation):
             exec(maker, scope)
             kernels = scope["make"](dot, exp, tanh)
         except (NameError, SyntaxError, MemoryError):   # a port without exec
-            return _generic_kernels(activation)
-        _KERNELS[text] = kernels
+            return _generic_kernels(activation, dot)
+        _KERNELS[(text, dot)] = kernels
     return kernels
 
 
