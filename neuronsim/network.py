@@ -44,9 +44,15 @@ class NeuralNetwork:
     ``"cross_entropy"``.  ``train_biases=False`` keeps every bias fixed, as the
     worked example does.
 
-    Attributes: ``layers`` (hidden first, output last), ``cost``,
+    For hidden layers of different activations, use :meth:`from_layers`.
+
+    Attributes: ``layers`` (a tuple, hidden first, output last), ``cost``,
     ``learning_rate``, ``train_biases`` and ``seed`` (the one used, drawn
-    from the OS when none was given, so any run can be repeated).
+    from the OS when none was given, so any run can be repeated).  ``cost``,
+    ``learning_rate`` and ``train_biases`` may be assigned, and so may a
+    layer's ``activation`` and a neuron's ``weights`` and ``bias``: each is
+    checked as the constructor checks it and used by the next pass; the rest
+    is read-only.  Reading anything never changes what the network computes.
     """
 
     def __init__(self, num_inputs, num_hidden, num_outputs, hidden_layer_weights=None,

@@ -1,4 +1,4 @@
-"""Training that just works: ``fit`` with mini-batches, momentum, L2 and early stopping.
+"""Training that just works: ``fit`` with mini-batches, optimizers, L2 and early stopping.
 
 The worked example trains one sample at a time: backprop, then
 w ← w − η·∂E/∂w.  :func:`fit` repeats that over a whole data set for many
@@ -8,11 +8,13 @@ epochs, and adds what users of Nielsen's ``network2.py`` expect:
   over the samples of a batch, all computed from the same weights, and the
   step is η/len(batch) times the sum.  ``batch_size=1`` is the worked
   example's online training, step for step;
-* **momentum** μ: every weight and bias keeps a velocity
-  v ← μ·v − η·g and moves by it, w ← w + v;
+* **optimizers** (:mod:`neuronsim.optimizers`): plain SGD by default;
+  ``momentum=μ`` gives every weight and bias a velocity v ← μ·v − η·g that
+  it moves by, w ← w + v; ``optimizer="adam"`` (or an ``SGD``/``Adam``
+  object, e.g. ``SGD(0.1, momentum=0.9, nesterov=True)``) chooses another;
 * **L2 weight decay** λ (``l2``): each sample's error becomes
-  E + (λ/2)·Σw², so the weights (never the biases) feel an extra λ·w:
-  w ← w − η·(g + λ·w).  (Nielsen's λ/n is our ``l2``.);
+  E + (λ/2)·Σw², so the weights (never the biases) feel an extra λ·w in
+  their gradient, g + λ·w, whatever the optimizer.  (Nielsen's λ/n is our ``l2``.);
 * **shuffling** of a private copy of the data, with neuronsim's own seeded
   generator: the caller's list is never reordered;
 * **stopping** after ``epochs``, when the training error falls below
@@ -21,6 +23,13 @@ epochs, and adds what users of Nielsen's ``network2.py`` expect:
 * **divergence** caught: if the error or any weight stops being finite,
   :class:`TrainingDiverged` is raised and the network is put back as it was
   after the last good epoch.
+
+Online plain SGD (``batch_size=1``, no momentum, no L2) is exactly a loop
+of ``net.train``; on a first layer of 48 or more inputs CPython holds up to
+8–24 of its steps back and takes them in one pass (see
+``NeuronLayer.update``).  Held-back steps are taken at the end of every
+epoch, before the callback and before fit returns or raises: whatever you
+can observe of the network is current.
 
 The *training error* of an epoch is the mean, over the epoch's samples, of
 each sample's error E, measured in the forward pass that trains on it (so
