@@ -317,37 +317,16 @@ def load(path):
 # -- atomic save -------------------------------------------------------------
 
 def save(net, path, metadata=None):
-    """Write the network to ``path``, atomically.
+    """Write the network to ``path``, atomically (see :mod:`neuronsim.files`).
 
-    The JSON goes to a temporary file beside ``path``, is flushed and synced
-    to disk, and only then replaces ``path`` in one step (``os.replace``): a
-    crash or a full disk during the save leaves the old file as it was, and
-    no temporary file behind.
+    The destination is checked first (not a folder, a device or a file with
+    several hard links; its folder exists).  The JSON goes to a temporary
+    file in the target's folder (a symlink's target: the link survives), is
+    flushed and synced to disk, and only then replaces the file in one step
+    (``os.replace``): a crash or a full disk during the save leaves the old
+    file as it was, and no temporary file behind.
     """
-    text = dumps(net, metadata)  # fails (a custom activation…) before touching the disk
-    import tempfile
+    from .files import check_destination, write_file
 
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        mode = os.stat(path).st_mode & 0o777       # keep the old file's permissions
-    except OSError:
-        mode = None
-    handle, temporary = tempfile.mkstemp(prefix=".%s." % os.path.basename(path),
-                                         suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            if mode is None:                       # a new file: what open() would give
-                umask = os.umask(0)
-                os.umask(umask)
-                mode = 0o666 & ~umask
-            os.chmod(temporary, mode)
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    check_destination(path)
+    write_file(path, dumps(net, metadata))  # dumps fails (a custom activation…) before writing
