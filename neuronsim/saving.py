@@ -10,7 +10,7 @@ neuron, its weights (in input order: w1, w2 feed h1) and its bias::
      "learning_rate": 0.5, "train_biases": false, "seed": 7,
      "layers": [{"activation": "sigmoid",
                  "neurons": [{"weights": [0.15, 0.2], "bias": 0.35}, ...]}, ...],
-     "metadata": {...}}                      # optional, free-form, ignored by the loader
+     "metadata": {...}}                      # optional, free-form (see _check_metadata)
 
 Floats are written with ``repr`` (the shortest text that reads back as the
 same double), so a loaded network predicts bit for bit what the saved one
@@ -80,6 +80,7 @@ def to_dict(net, metadata=None):
     """
     if metadata is not None and not isinstance(metadata, dict):
         raise TypeError("metadata: expected a dict or None, got %s" % describe(metadata))
+    _check_metadata(metadata, net.num_inputs, net.num_outputs)
     layers = []
     for index, layer in enumerate(net.layers):
         activation = _registered_name(layer.activation, ACTIVATIONS, "activation",
@@ -243,6 +244,7 @@ def from_dict(document):
     except ValueError as error:
         _fail("cost", str(error))
 
+    _check_metadata(metadata, num_inputs, len(layers[-1]["neurons"]))
     sizes = [len(layer["neurons"]) for layer in layers]
     try:
         return NeuralNetwork(
@@ -270,6 +272,8 @@ def parse(text):
             text = text.decode("utf-8")
         except UnicodeError:
             raise ModelFileError("not a neuronsim model: the file is not UTF-8 text")
+    if text[:1] == "\ufeff":  # a byte-order mark, as some editors write
+        text = text[1:]
     try:
         try:
             document = json.loads(text, parse_constant=_reject_constant)
@@ -330,3 +334,83 @@ def save(net, path, metadata=None):
 
     check_destination(path)
     write_file(path, dumps(net, metadata))  # dumps fails (a custom activation…) before writing
+
+
+# -- metadata ----------------------------------------------------------------
+
+def _strings(value, where, count, what="strings"):
+    if not isinstance(value, list) or len(value) != count or \
+            not all(isinstance(item, str) for item in value):
+        _fail(where, "expected a list of %d %s, got %s" % (count, what, describe(value)))
+    for index, item in enumerate(value):
+        if item in value[:index]:
+            _fail("%s[%d]" % (where, index), "%r appears twice" % (item,))
+
+
+def _indices(value, where, count, num_columns):
+    if not isinstance(value, list) or len(value) != count:
+        _fail(where, "expected a list of %d column indices, got %s" % (count, describe(value)))
+    for index, item in enumerate(value):
+        spot = "%s[%d]" % (where, index)
+        _whole_number(item, spot, 0)
+        if num_columns is not None and item >= num_columns:
+            _fail(spot, "expected a column index below num_columns (%d), got %d"
+                  % (num_columns, item))
+        if item in value[:index]:
+            _fail(spot, "column %d appears twice" % item)
+
+
+def _check_metadata(metadata, num_inputs, num_outputs):
+    """Check the metadata keys neuronsim itself reads; any other key is free-form.
+
+    The command line (neuronsim/data.py) stores the columns a network was
+    trained on; ``predict`` and ``info`` trust these once the loader (and
+    ``to_dict``, before anything is written) has checked them:
+
+    * ``input_columns``: ``num_inputs`` distinct strings;
+    * ``target_columns``: distinct strings, one per output, or one (the
+      column of labels) when ``classes`` is given;
+    * ``classes``: ``num_outputs`` distinct strings (the class labels);
+    * ``num_columns``: a whole number > ``num_inputs`` (the training file's width);
+    * ``input_indices``, ``target_indices``: distinct whole numbers below
+      ``num_columns``, as many as the names;
+    * ``has_header``: true or false; ``data``, ``command``: strings;
+      ``training``: an object.
+
+    >>> _check_metadata({"input_columns": 5}, 2, 1)
+    Traceback (most recent call last):
+      ...
+    neuronsim.saving.ModelFileError: metadata.input_columns: expected a list of 2 strings, got 5
+    """
+    if metadata is None:
+        return
+    if not isinstance(metadata, dict):
+        _fail("metadata", "expected a JSON object, got %s" % describe(metadata))
+    get = metadata.get
+    if "classes" in metadata:
+        _strings(get("classes"), "metadata.classes", num_outputs, "class labels (strings)")
+    if "input_columns" in metadata:
+        _strings(get("input_columns"), "metadata.input_columns", num_inputs)
+    if "target_columns" in metadata:
+        _strings(get("target_columns"), "metadata.target_columns",
+                 1 if "classes" in metadata else num_outputs)
+    num_columns = get("num_columns")
+    if "num_columns" in metadata:
+        _whole_number(num_columns, "metadata.num_columns", num_inputs + 1)
+    if "input_indices" in metadata:
+        _indices(get("input_indices"), "metadata.input_indices", num_inputs, num_columns)
+    if "target_indices" in metadata:
+        count = 1 if "classes" in metadata else num_outputs
+        _indices(get("target_indices"), "metadata.target_indices", count, num_columns)
+        for index, item in enumerate(get("target_indices")):
+            if item in (get("input_indices") or ()):
+                _fail("metadata.target_indices[%d]" % index,
+                      "column %d is also in metadata.input_indices" % item)
+    if "has_header" in metadata and not isinstance(get("has_header"), bool):
+        _fail("metadata.has_header", "expected true or false, got %s"
+              % describe(get("has_header")))
+    for key in ("data", "command"):
+        if key in metadata and not isinstance(get(key), str):
+            _fail("metadata." + key, "expected a string, got %s" % describe(get(key)))
+    if "training" in metadata and not isinstance(get("training"), dict):
+        _fail("metadata.training", "expected a JSON object, got %s" % describe(get("training")))
