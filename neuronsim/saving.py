@@ -338,10 +338,11 @@ def save(net, path, metadata=None):
 
 # -- metadata ----------------------------------------------------------------
 
-def _strings(value, where, count, what="strings"):
+def _strings(value, where, count, what="string"):
     if not isinstance(value, list) or len(value) != count or \
             not all(isinstance(item, str) for item in value):
-        _fail(where, "expected a list of %d %s, got %s" % (count, what, describe(value)))
+        _fail(where, "expected a list of %d %s%s, got %s"
+              % (count, what, "" if count == 1 else "s", describe(value)))
     for index, item in enumerate(value):
         if item in value[:index]:
             _fail("%s[%d]" % (where, index), "%r appears twice" % (item,))
@@ -349,7 +350,8 @@ def _strings(value, where, count, what="strings"):
 
 def _indices(value, where, count, num_columns):
     if not isinstance(value, list) or len(value) != count:
-        _fail(where, "expected a list of %d column indices, got %s" % (count, describe(value)))
+        _fail(where, "expected a list of %d column %s, got %s"
+              % (count, "index" if count == 1 else "indices", describe(value)))
     for index, item in enumerate(value):
         spot = "%s[%d]" % (where, index)
         _whole_number(item, spot, 0)
@@ -388,7 +390,7 @@ def _check_metadata(metadata, num_inputs, num_outputs):
         _fail("metadata", "expected a JSON object, got %s" % describe(metadata))
     get = metadata.get
     if "classes" in metadata:
-        _strings(get("classes"), "metadata.classes", num_outputs, "class labels (strings)")
+        _strings(get("classes"), "metadata.classes", num_outputs, "class label")
     if "input_columns" in metadata:
         _strings(get("input_columns"), "metadata.input_columns", num_inputs)
     if "target_columns" in metadata:
