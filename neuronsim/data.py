@@ -559,7 +559,7 @@ def load_inputs(source, num_inputs, metadata=None, header=None, delimiter=None, 
                     for column in missing}
             raise DataError("%s: no column%s %s; the model's inputs are %s, this file's columns "
                             "%s" % (table.name, "" if len(missing) == 1 else "s", ", ".join(
-                                "%r%s" % (m, " (not %r)" % near[m][0] if near[m] else "")
+                                "%r%s" % (m, " (the file has %r)" % near[m][0] if near[m] else "")
                                 for m in missing), ", ".join(names), ", ".join(table.header)))
         indices = [table.header.index(column) for column in names]
     elif table.width == num_inputs:

@@ -345,7 +345,7 @@ def test_columns_are_matched_by_name_whatever_their_order():
 def test_a_missing_name_is_an_error_listing_it_never_a_fallback_to_positions():
     with pytest.raises(DataError) as caught:
         inputs_of("x2,X1\n1,0\n")
-    assert str(caught.value) == ("p.csv: no column 'x1' (not 'X1'); the model's inputs are "
+    assert str(caught.value) == ("p.csv: no column 'x1' (the file has 'X1'); the model's inputs are "
                                  "x1, x2, this file's columns x2, X1")
     with pytest.raises(DataError, match=r"^p.csv: no columns 'x1', 'x2'; "):
         inputs_of("a,b\n1,0\n")
