@@ -16,6 +16,7 @@ with 1.  It uses ``argparse`` and ``csv``: CPython and PyPy.
 
 import argparse
 import math
+import os
 import sys
 import time
 
@@ -36,6 +37,25 @@ TASKS = {None: None, "classification": True, "regression": False}
 
 class CommandError(Exception):
     """A bad argument: printed as one line, exit status 2."""
+
+
+class _Log:
+    """stderr that never stops the work: a closed pipe (``2>&1 | head``) only silences it."""
+
+    def __init__(self, stream):
+        self.stream, self.broken = stream, False
+        self.isatty = getattr(stream, "isatty", lambda: False)
+
+    def write(self, text):
+        try:
+            if not self.broken:
+                self.stream.write(text)
+                self.stream.flush()
+        except (OSError, ValueError):
+            self.broken = True
+
+    def flush(self):
+        pass
 
 
 class _Parser(argparse.ArgumentParser):
@@ -213,7 +233,13 @@ def _destination(path, option, inputs, stdout_ok=True):
 def _emit(text, path, option, inputs, stdout):
     """Write to stdout, or atomically to ``path`` (checked before the work began)."""
     if path is None:
-        stdout.write(text)
+        try:
+            stdout.write(text)
+            stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:   # e.g. > /dev/full
+            raise OSError(error.errno, error.strerror, "stdout")
     else:
         write_file(path, text, option, [name for name in inputs if name != "-"])
 
@@ -273,7 +299,7 @@ class Progress:
 
     def __init__(self, epochs, stream, quiet=False):
         self.epochs, self.stream, self.quiet = epochs, stream, quiet
-        self.tty = hasattr(stream, "isatty") and stream.isatty()
+        self.tty = stream.isatty()
         self.every, self.last_shown, self.shown = max(1, epochs // 10), 0.0, 0
 
     def __call__(self, epoch, history):
@@ -354,11 +380,19 @@ def command_export(args, stdout, stderr):
     return 0
 
 
+def _drop_stdout():
+    """Nothing more to stdout, not even the interpreter's last flush of what failed."""
+    try:
+        sys.stdout = open(os.devnull, "w")
+    except OSError:
+        pass
+
+
 def main(argv=None, stdout=None, stderr=None):
     """Run one command; return its exit status (0; 2 for bad input; 1 if training
     diverged or for a bug, reported in one line with a request to report it)."""
     stdout = sys.stdout if stdout is None else stdout
-    stderr = sys.stderr if stderr is None else stderr
+    stderr = _Log(sys.stderr if stderr is None else stderr)
     try:
         args = build_parser().parse_args(argv)
         return args.run(args, stdout, stderr)
@@ -366,13 +400,12 @@ def main(argv=None, stdout=None, stderr=None):
         message = error.text(CLI_NAMES)
     except (CommandError, ModelFileError, DestinationError) as error:
         message = str(error)
-    except BrokenPipeError:  # e.g. `neuronsim predict … | head`
-        try:
-            sys.stdout = open("/dev/null", "w")
-        except OSError:
-            pass
+    except BrokenPipeError:  # e.g. `neuronsim predict … | head`: the reader has had enough
+        _drop_stdout()
         return 0
     except OSError as error:
+        if error.filename == "stdout":
+            _drop_stdout()
         message = "%s: %s" % (error.filename, error.strerror) if error.filename else str(error)
     except KeyboardInterrupt:
         stderr.write("\nneuronsim: interrupted\n")

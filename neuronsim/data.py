@@ -455,8 +455,13 @@ class Dataset:
 
 
 def _csv_text(rows, delimiter=","):
+    """Rows as CSV text, "\\n" after each; a row with a "\\r" in a cell is quoted throughout
+    (csv quotes only what is in its line terminator)."""
     out = io.StringIO()
-    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    minimal = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    every = csv.writer(out, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in rows:
+        (every if any("\r" in cell for cell in row) else minimal).writerow(row)
     return out.getvalue()
 
 
@@ -493,7 +498,8 @@ def load_csv(source, inputs=None, targets=None, header=None, delimiter=None, cla
         chosen = [last]
     elif num_targets >= width:
         raise DataError(("num_targets",), ": %d target columns would leave no input column in "
-                        "%s (%d columns)" % (num_targets, table.name, width))
+                        "%s (%d columns); if column %s holds class labels, say so with "
+                        % (num_targets, table.name, width, table.column(last)), ("classes",))
     else:
         chosen = list(range(width - num_targets, width))
     if chosen_inputs is None:

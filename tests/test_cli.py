@@ -505,6 +505,28 @@ def test_diverging_training_says_so_in_one_line_exits_1_and_saves_nothing(files)
     assert "Traceback" not in err and state(files) == before
 
 
+def test_a_closed_stderr_does_not_stop_training_or_saving(files):
+    class Closed(io.StringIO):
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")   # `neuronsim train … 2>&1 | head -1`
+
+    status = main(["train", str(files / "xor.csv"), *TRAIN, "--out", str(files / "m.json")],
+                  io.StringIO(), Closed())
+    assert status == 0
+    assert NeuralNetwork.load(str(files / "m.json")).layer_sizes == [2, 4, 1]
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="no /dev/full")
+def test_a_full_stdout_is_one_line_naming_stdout(files):
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "neuronsim", "predict", "xor.json",
+                                 "xor.csv"], cwd=str(files), stdout=full, stderr=subprocess.PIPE,
+                                env=env, text=True)
+    assert (result.returncode, result.stderr) == (
+        2, "neuronsim: error: stdout: No space left on device\n")
+
+
 def test_a_bug_is_one_line_asking_for_a_report_and_exit_1(files, monkeypatch):
     import neuronsim.cli
 

@@ -178,7 +178,7 @@ def test_quoted_cells_and_blank_lines():
     (FLOWERS, {"targets": "b,species"}, "targets: class labels come from one target column, "
      "got 2 ('b', 'species')"),
     (XOR, {"num_targets": 3}, "num_targets: 3 target columns would leave no input column in "
-     "f.csv (3 columns)"),
+     "f.csv (3 columns); if column 'xor' holds class labels, say so with classes=True"),
 ])
 def test_every_problem_is_a_data_error_that_says_where(text, options, message):
     assert error_of(text, **options).startswith(message)
@@ -300,6 +300,14 @@ def test_predictions_read_back_exactly(outputs, classes):
     if classes:
         assert [cells[2] for _, cells in table.rows] == [
             ["cat", "dog"][row.index(max(row))] for row in outputs]
+
+
+def test_names_and_labels_with_line_breaks_read_back():
+    data = Dataset([([1.0], [0.0, 1.0]), ([2.0], [1.0, 0.0])], ["a\rb"], ["y\nz"],
+                   ["c\r\nd", "e,f"])
+    again = load_csv(io.StringIO(data.to_csv()), header=True, targets=["y\nz"],
+                     classes=data.classes)
+    assert (again.samples, again.input_names) == (data.samples, ["a\rb"])
 
 
 def test_a_dataset_that_would_not_read_back_is_refused():
