@@ -269,7 +269,10 @@ def command_train(args, stdout, stderr):
                             learning_rate=args.learning_rate, seed=args.seed)
     except (TypeError, ValueError) as error:
         raise CommandError(str(error))
-    say = (lambda text: None) if args.quiet else (lambda text: stderr.write("neuronsim: %s\n" % text))
+    def say(text):
+        if not args.quiet:
+            stderr.write("neuronsim: %s\n" % text)
+
     say(data.summary(CLI_NAMES))
     progress = Progress(args.epochs, stderr, args.quiet)
     try:

@@ -163,7 +163,7 @@ class Table:
         for i in indices:
             cell = cells[i]
             if not (_parses(cell) and math.isfinite(float(cell))):
-                hint = [c for c, _ in _SEPARATORS if c in cell]
+                hint = [c for c in (";", "\t", "|", " ") if c in cell]
                 raise DataError("%s, line %d, column %s: expected a finite number, got %s%s"
                                 % (self.name, line, self.column(i),
                                    repr(cell) if cell else "an empty cell",
@@ -402,13 +402,16 @@ class Dataset:
     def summary(self, names=None):
         """One line on what was read and decided (``names`` spells the arguments).
 
-        >>> print(load_csv(io.StringIO("1990,2000,2010\\n1,2,3\\n"), name="years.csv").summary())
-        read 2 rows of years.csv (no header: its first row is numbers; header=True if it is one); inputs 0, 1; target 2
+        >>> years = load_csv(io.StringIO("1990,2000,2010\\n1,2,3\\n"), name="years.csv")
+        >>> print(years.summary())  # doctest: +NORMALIZE_WHITESPACE
+        read 2 rows of years.csv (no header: its first row is numbers; header=True if it is
+        one); inputs 0, 1; target 2
         """
         header = DataError("no header: its first row is numbers; ", ("is_header",),
                            " if it is one").text(names)
-        return "read %d rows of %s (%s); inputs %s; target%s %s%s" % (
-            len(self.samples), self.name, "header on line 1" if self.has_header else header,
+        return "read %d row%s of %s (%s); inputs %s; target%s %s%s" % (
+            len(self.samples), "" if len(self.samples) == 1 else "s", self.name,
+            "header on line 1" if self.has_header else header,
             ", ".join(self.input_names), "" if len(self.target_names) == 1 else "s",
             ", ".join(self.target_names),
             "; class labels %s" % ", ".join(self.classes) if self.classes else "")
@@ -488,8 +491,10 @@ def load_csv(source, inputs=None, targets=None, header=None, delimiter=None, cla
     table = read_table(source, header, delimiter, name)
     width, last = table.width, table.width - 1
     if width < 2:
-        raise DataError("%s: one column; a sample needs an input column and a target column"
-                        % table.name)
+        spaced = " " in (table.header or table.rows[0][1])[0]
+        raise DataError("%s: one column; a sample needs an input column and a target column%s"
+                        % (table.name, "; if the file is separated by spaces, say so with "
+                           if spaced else ""), ("delimiter", " ") if spaced else "")
     chosen_inputs = None if inputs is None else _columns(inputs, table, "inputs")
     if targets is not None:
         chosen = _columns(targets, table, "targets")

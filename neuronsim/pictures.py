@@ -293,8 +293,8 @@ def _log_ticks(low, high):
     Positions are exponents, so any positive double, from 5e-324 to
     1.8e308, has ticks on both sides; labels beyond the double range are text.
 
-    >>> _log_ticks(0.02, 0.4)
-    [(-2.0, '0.01'), (-1.6989700043360187, '0.02'), (-1.3010299956639813, '0.05'), (-1.0, '0.1'), (-0.6989700043360187, '0.2'), (-0.30102999566398114, '0.5'), (0.0, '1')]
+    >>> [label for _, label in _log_ticks(0.02, 0.4)]
+    ['0.01', '0.02', '0.05', '0.1', '0.2', '0.5', '1']
     >>> [label for _, label in _log_ticks(5e-324, 1.5e308)][:2]
     ['1e-400', '1e-320']
     """

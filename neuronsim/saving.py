@@ -30,14 +30,13 @@ Traceback (most recent call last):
   ...
 neuronsim.saving.ModelFileError: layers[1].neurons[1].weights: expected 2 numbers, got 1
 
-Only ``json`` and ``os`` are needed to load, and messages use %-formatting:
+Only ``json`` is needed to load, and messages use %-formatting:
 ``loads``, ``load`` and ``from_dict`` run on MicroPython too (its ``json`` takes
 no ``parse_constant``; ``from_dict`` still refuses non-finite numbers).
 ``save`` needs ``tempfile``, ``os.fsync`` and ``os.replace``: CPython and PyPy.
 """
 
 import json
-import os
 
 from .activations import ACTIVATIONS
 from .costs import COSTS

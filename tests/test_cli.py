@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from neuronsim import NeuralNetwork
 from neuronsim.cli import main
@@ -561,3 +562,47 @@ def test_every_command_has_useful_help(command, expected, capsys):
     text = " ".join(capsys.readouterr().out.split())
     for phrase in expected:
         assert phrase in text
+
+
+# -- anything at all: a result or one line, never a traceback or an internal error ------------
+
+cell = st.sampled_from(["0", "1", "-2.5", "1e3", "nan", "inf", "x1", "x2", "xor", "y", "cat",
+                        "dog", "", " ", "O", '"', '"a,b"', "1;2", "\t", "\ufeff", "é", "\x00"])
+csv_text = st.tuples(st.lists(st.lists(cell, max_size=5).map(",".join), max_size=6),
+                     st.sampled_from(["\n", "\r\n", "\r"])).map(
+    lambda rows_ending: rows_ending[1].join(rows_ending[0]) + rows_ending[1])
+option_sets = st.lists(st.sampled_from([
+    ["--header"], ["--no-header"], ["--delimiter", ";"], ["--classes"], ["--task", "regression"],
+    ["--target-columns", "y"], ["--target-columns", "0"], ["--target-columns", "x1,xor"],
+    ["--input-columns", "x1"], ["--input-columns", "1"], ["--layers", "1,2,2"],
+    ["--layers", "2,2,3"]]), max_size=3, unique_by=lambda o: o[0])
+
+
+@settings(deadline=None, max_examples=150)
+@given(csv_text, option_sets, st.sampled_from(["train", "predict"]))
+def test_any_file_and_options_give_a_result_or_one_line(tmp_path_factory, text, options,
+                                                        command):
+    folder = tmp_path_factory.mktemp("fuzz")
+    (folder / "d.csv").write_bytes(text.encode("utf-8"))
+    NeuralNetwork(2, 2, 1, seed=1).save(str(folder / "m.json"), {
+        "input_columns": ["x1", "x2"], "target_columns": ["xor"], "has_header": True,
+        "num_columns": 3, "input_indices": [0, 1]})
+    flat = [part for option in options for part in option]
+    if command == "train":
+        if "--layers" not in flat:
+            flat += ["--layers", "2,2,1"]
+        argv = ["train", str(folder / "d.csv"), "--epochs", "2", "--quiet", "--out",
+                str(folder / "out.json")] + flat
+    else:
+        argv = ["predict", str(folder / "m.json"), str(folder / "d.csv")] + [
+            part for option in options if option[0] in ("--header", "--no-header", "--delimiter")
+            for part in option]
+    stdout, stderr = io.StringIO(), io.StringIO()
+    status = main(argv, stdout, stderr)
+    err = stderr.getvalue()
+    assert status in (0, 1, 2), err
+    assert "internal error" not in err
+    if status == 2:
+        assert err.count("\n") == 1 and err.startswith("neuronsim: error: ")
+        assert stdout.getvalue() == ""
+        assert not (folder / "out.json").exists()

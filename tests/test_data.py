@@ -161,6 +161,10 @@ def test_quoted_cells_and_blank_lines():
     ("\n\n", {}, "f.csv: no rows: the file is empty"),
     ("a,b\n", {}, "f.csv: a header (line 1) but no data rows"),
     ("a\n1\n", {}, "f.csv: one column; a sample needs an input column and a target column"),
+    ("x1 x2 y\n0 0 0\n", {}, "f.csv: one column; a sample needs an input column and a target "
+     "column; if the file is separated by spaces, say so with delimiter=' '"),
+    ("x,y\n1 2,0\n", {}, "f.csv, line 2, column 'x': expected a finite number, got '1 2' "
+     "(several values in one cell? separated by ' '?)"),
     ('a,"b\n', {}, "f.csv, line 1: not readable as CSV: unexpected end of data"),
     ('a,"b"c\n1,2\n', {}, "f.csv, line 1: not readable as CSV: ',' expected after '\"'"),
     (XOR, {"targets": ""}, "targets: expected column names or 0-based indices separated by "
@@ -353,8 +357,8 @@ def test_columns_are_matched_by_name_whatever_their_order():
 def test_a_missing_name_is_an_error_listing_it_never_a_fallback_to_positions():
     with pytest.raises(DataError) as caught:
         inputs_of("x2,X1\n1,0\n")
-    assert str(caught.value) == ("p.csv: no column 'x1' (the file has 'X1'); the model's inputs are "
-                                 "x1, x2, this file's columns x2, X1")
+    assert str(caught.value) == ("p.csv: no column 'x1' (the file has 'X1'); the model's "
+                                 "inputs are x1, x2, this file's columns x2, X1")
     with pytest.raises(DataError, match=r"^p.csv: no columns 'x1', 'x2'; "):
         inputs_of("a,b\n1,0\n")
 

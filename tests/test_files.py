@@ -183,7 +183,8 @@ def test_a_read_only_folder_is_refused_before_any_work(tmp_path):
         code = ("import sys; sys.path.insert(0, %r)\n"
                 "from neuronsim.files import write_file\n"
                 "try:\n    write_file(%r, 'x', '--out')\n"
-                "except OSError as error:\n    print(error)\n" % (ROOT, os.path.join(locked, "m.json")))
+                "except OSError as error:\n    print(error)\n"
+                % (ROOT, os.path.join(locked, "m.json")))
         python, options = sys.executable, {}
         if os.geteuid() == 0:
             python = "/usr/bin/python3"   # pyenv's interpreters may be closed to others
