@@ -100,6 +100,9 @@ def test_a_file_with_several_hard_links_is_refused_and_left_alone(tmp_path):
     assert path.read_text() == "old" and (tmp_path / "snapshot.json").read_text() == "old"
     assert os.stat(str(path)).st_nlink == 2
     assert listing(tmp_path) == ["model.json", "snapshot.json"]
+    with pytest.raises(DestinationError, match=r"^path: .* has 2 hard links"):
+        NeuralNetwork(2, 2, 1, seed=1).save(str(path))      # net.save too
+    assert path.read_text() == "old"
     # Once the other name is gone, the file is replaced as usual.
     os.unlink(str(tmp_path / "snapshot.json"))
     write_file(str(path), "new")
