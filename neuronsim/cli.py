@@ -40,11 +40,13 @@ class CommandError(Exception):
 
 
 class _Log:
-    """stderr that never stops the work: a closed pipe (``2>&1 | head``) only silences it."""
+    """stderr, for messages and the progress line.  A closed pipe (``2>&1 | head``) only
+    silences it: the work goes on.  The progress line is rewritten in place on a terminal
+    (at most ten times a second), and written every tenth of the epochs otherwise."""
 
     def __init__(self, stream):
-        self.stream, self.broken = stream, False
-        self.isatty = getattr(stream, "isatty", lambda: False)
+        self.stream, self.broken, self.shown, self.last = stream, False, 0, 0.0
+        self.tty = getattr(stream, "isatty", lambda: False)()
 
     def write(self, text):
         try:
@@ -54,8 +56,24 @@ class _Log:
         except (OSError, ValueError):
             self.broken = True
 
-    def flush(self):
-        pass
+    def progress(self, epochs):
+        """A callback for fit that shows the progress line."""
+        def callback(epoch, history):
+            text = "neuronsim: epoch %*d/%d  error %.6g  %.1fs" % (
+                len(str(epochs)), epoch, epochs, history.training_error[-1], history.seconds)
+            if self.tty and (time.time() - self.last >= 0.1 or epoch in (1, epochs)):
+                self.write("\r" + text.ljust(self.shown))  # cover a longer last line
+                self.last, self.shown = time.time(), len(text)
+            elif not self.tty and (epoch in (1, epochs) or epoch % max(1, epochs // 10) == 0):
+                self.write(text + "\n")
+            return False
+        return callback
+
+    def end_line(self):
+        """End a progress line rewritten in place."""
+        if self.shown:
+            self.write("\n")
+            self.shown = 0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -269,59 +287,30 @@ def command_train(args, stdout, stderr):
                             learning_rate=args.learning_rate, seed=args.seed)
     except (TypeError, ValueError) as error:
         raise CommandError(str(error))
-    def say(text):
-        if not args.quiet:
-            stderr.write("neuronsim: %s\n" % text)
-
-    say(data.summary(CLI_NAMES))
-    progress = Progress(args.epochs, stderr, args.quiet)
+    if not args.quiet:
+        stderr.write("neuronsim: %s\n" % data.summary(CLI_NAMES))
     try:
         history = net.fit(data.samples, epochs=args.epochs, batch_size=args.batch_size,
                           learning_rate=args.learning_rate, momentum=args.momentum, l2=args.l2,
                           seed=args.seed, error_threshold=args.error_threshold,
-                          max_seconds=args.max_seconds, callback=progress)
+                          max_seconds=args.max_seconds,
+                          callback=None if args.quiet else stderr.progress(args.epochs))
     except TrainingDiverged as error:
-        progress.done()
+        stderr.end_line()
         stderr.write("neuronsim: error: %s\n" % error)
         return EXIT_FAILED
-    progress.done()
+    stderr.end_line()
     epochs, error, stop = history.epochs, history.training_error[-1], history.stop_reason
     metadata = dict(data.metadata(), command="train", training={
         "epochs": epochs, "training_error": error, "stop_reason": stop,
         "seconds": round(history.seconds, 3), "shuffle_seed": history.seed,
         "batch_size": args.batch_size, "momentum": args.momentum, "l2": args.l2})
     _emit(dumps(net, metadata), out, "--out", [args.data], stdout)
-    say("trained %d epoch%s in %.1fs (stopped by %s), error %.6g; saved %s" % (
-        epochs, "" if epochs == 1 else "s", history.seconds, stop, error, out))
+    if not args.quiet:
+        stderr.write("neuronsim: trained %d epoch%s in %.1fs (stopped by %s), error %.6g; "
+                     "saved %s\n" % (epochs, "" if epochs == 1 else "s", history.seconds, stop,
+                                      error, out))
     return 0
-
-
-class Progress:
-    """fit's callback: one progress line on stderr, rewritten in place on a terminal
-    (at most ten times a second), every tenth of the epochs otherwise."""
-
-    def __init__(self, epochs, stream, quiet=False):
-        self.epochs, self.stream, self.quiet = epochs, stream, quiet
-        self.tty = stream.isatty()
-        self.every, self.last_shown, self.shown = max(1, epochs // 10), 0.0, 0
-
-    def __call__(self, epoch, history):
-        text = "neuronsim: epoch %*d/%d  error %.6g  %.1fs" % (
-            len(str(self.epochs)), epoch, self.epochs, history.training_error[-1], history.seconds)
-        if self.quiet:
-            pass
-        elif self.tty and (time.time() - self.last_shown >= 0.1 or epoch in (1, self.epochs)):
-            self.last_shown = time.time()
-            self.stream.write("\r" + text.ljust(self.shown))  # cover a longer last line
-            self.shown = len(text)
-        elif not self.tty and (epoch == 1 or epoch % self.every == 0 or epoch == self.epochs):
-            self.stream.write(text + "\n")
-        self.stream.flush()
-        return False
-
-    def done(self):
-        if self.tty and not self.quiet:
-            self.stream.write("\n")
 
 
 def command_predict(args, stdout, stderr):
@@ -394,8 +383,7 @@ def _drop_stdout():
 def main(argv=None, stdout=None, stderr=None):
     """Run one command; return its exit status (0; 2 for bad input; 1 if training
     diverged or for a bug, reported in one line with a request to report it)."""
-    stdout = sys.stdout if stdout is None else stdout
-    stderr = _Log(sys.stderr if stderr is None else stderr)
+    stdout, stderr = stdout or sys.stdout, _Log(stderr or sys.stderr)
     try:
         args = build_parser().parse_args(argv)
         return args.run(args, stdout, stderr)
