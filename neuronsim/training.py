@@ -245,9 +245,6 @@ def _choose_optimizer(net, optimizer, learning_rate, momentum):
             optimizer.learning_rate = learning_rate if learning_rate is not None \
                 else net.learning_rate
         return optimizer
-    if optimizer == "adam" and momentum:
-        raise ValueError("momentum: Adam keeps its own running mean (beta1); momentum is for "
-                         "optimizer='sgd'")
     if optimizer == "sgd" and learning_rate is None:
         learning_rate = net.learning_rate
     return get_optimizer(optimizer, learning_rate, momentum)
@@ -311,7 +308,7 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
     l2 = check_number(l2, "l2", minimum=0.0)
     if not isinstance(shuffle, bool):
         raise TypeError("shuffle: expected True or False, got %s" % describe(shuffle))
-    check_seed(seed)
+    seed = check_seed(seed)
     if validation_data is not None:
         validation_data = net._check_samples(validation_data, "validation_data")
     if error_threshold is not None:
