@@ -332,17 +332,17 @@ class NeuralNetwork:
     # -- checks at the door --------------------------------------------------
 
     def _check_inputs(self, inputs, name="inputs"):
-        return check_vector(inputs, name, self.num_inputs)
+        return check_vector(inputs, name, self._num_inputs)
 
     def _check_targets(self, targets, name="targets"):
-        targets = check_vector(targets, name, self.num_outputs)
-        self.cost.check_targets(targets, name)
+        targets = check_vector(targets, name, len(self._layers[-1]._neurons))
+        self._cost.check_targets(targets, name)
         return targets
 
     def _check_samples(self, samples, name="training_sets"):
-        samples = check_samples(samples, self.num_inputs, self.num_outputs, name)
+        samples = check_samples(samples, self._num_inputs, len(self._layers[-1]._neurons), name)
         for index, (_, targets) in enumerate(samples):
-            self.cost.check_targets(targets, "%s[%d].targets" % (name, index))
+            self._cost.check_targets(targets, "%s[%d].targets" % (name, index))
         return samples
 
     # -- forward -------------------------------------------------------------
@@ -352,21 +352,21 @@ class NeuralNetwork:
         return self._feed_forward(self._check_inputs(inputs))
 
     def _feed_forward(self, values):
-        for layer in self.layers:
+        for layer in self._layers:
             values = layer.feed_forward(values)
         return values
 
     def _error(self, targets, outputs):
-        layer = self.layers[-1]
-        return self.cost.fn(targets, outputs, [n.net_input for n in layer.neurons], layer.activation)
+        layer = self._layers[-1]
+        return self._cost.fn(targets, outputs, [n._net for n in layer._neurons], layer._activation)
 
     def calculate_output_errors(self, inputs, targets):
         """[E_o1, E_o2, …]: each output neuron's share of E for one sample."""
         inputs, targets = self._check_inputs(inputs), self._check_targets(targets)
         outputs = self._feed_forward(inputs)
-        layer = self.layers[-1]
-        return self.cost.errors(targets, outputs, [n.net_input for n in layer.neurons],
-                                layer.activation)
+        layer = self._layers[-1]
+        return self._cost.errors(targets, outputs, [n._net for n in layer._neurons],
+                                 layer._activation)
 
     def calculate_total_error(self, training_sets):
         """E summed over a list of ``(inputs, targets)`` samples."""
@@ -394,11 +394,11 @@ class NeuralNetwork:
     def _backprop_by_layers(self, inputs, targets):
         """The general backward pass, layer by layer (any size, any activation)."""
         outputs = self._feed_forward(inputs)
-        layers = self.layers
+        layers = self._layers
         output_layer = layers[-1]
-        activation = output_layer.activation
-        nets = [neuron.net_input for neuron in output_layer.neurons]
-        cost = self.cost
+        activation = output_layer._activation
+        nets = [neuron._net for neuron in output_layer._neurons]
+        cost = self._cost
         output_layer.backward(cost.pd_error_wrt_outputs(targets, outputs, activation),
                               cost.output_deltas(targets, outputs, nets, activation))
         # BP2, from the top down; every delta comes from the weights as they
@@ -414,7 +414,7 @@ class NeuralNetwork:
         then is every weight moved: w ← w − η·∂E/∂w.
         """
         return self._train(self._check_inputs(inputs), self._check_targets(targets),
-                           self.learning_rate)
+                           self._learning_rate)
 
     def _step(self, learning_rate, defer=False):
         train_biases = self._train_biases
