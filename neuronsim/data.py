@@ -181,6 +181,9 @@ def read_table(source, header=None, delimiter=None, name=None):
         raise ValueError("delimiter: expected one character (not a quote or a line break), "
                          "got %r" % (delimiter,))
     text, name = _read_text(source, name)
+    if "\0" in text:   # csv refuses it on some interpreters and not others: refuse it here
+        raise DataError("%s, line %d: a NUL character: this is not a text CSV file"
+                        % (name, text.count("\n", 0, text.index("\0")) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter or ",", strict=True)
     rows, start = [], 1
     try:
@@ -189,7 +192,10 @@ def read_table(source, header=None, delimiter=None, name=None):
                 rows.append((start, [cell.strip() for cell in cells]))
             start = reader.line_num + 1
     except csv.Error as error:
-        raise DataError("%s, line %d: not readable as CSV: %s" % (name, reader.line_num, error))
+        reason = str(error)
+        if reason.startswith("line %d: " % reader.line_num):   # PyPy's csv says where too
+            reason = reason[len("line %d: " % reader.line_num):]
+        raise DataError("%s, line %d: not readable as CSV: %s" % (name, reader.line_num, reason))
     if not rows:
         raise DataError("%s: no rows: the file is empty" % name)
     line, first = rows[0]
@@ -333,8 +339,8 @@ def _class_labels(table, index, classes):
                                    ", ".join(classes)))
         return list(classes)
     labels = sorted_labels(seen)
-    if labels and _parses(labels[0]) and math.isfinite(float(labels[0])):
-        for before, after in zip(labels, labels[1:]):
+    if all(_parses(label) and math.isfinite(float(label)) for label in labels):
+        for before, after in zip(labels, labels[1:]):   # numbers, in numeric order
             if float(before) == float(after):
                 raise DataError("%s, column %s: the class labels %r (line %d) and %r (line %d) "
                                 "are the same number written two ways; write them alike"

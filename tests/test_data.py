@@ -227,7 +227,8 @@ def test_a_missing_file_is_an_os_error(tmp_path):
 # -- properties ------------------------------------------------------------------------
 
 finite = st.floats(allow_nan=False, allow_infinity=False)
-names = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=6).filter(
+names = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\0"),
+                min_size=1, max_size=6).filter(
     lambda n: n == n.strip() and not n.startswith("\ufeff"))
 
 
@@ -409,3 +410,17 @@ def test_output_names_and_predictions(tmp_path):
     path = tmp_path / "p.csv"
     write_predictions(str(path), outputs, ["xor"])
     assert path.read_text() == "xor\n" + "".join("%r\n" % o[0] for o in outputs)
+
+
+def test_a_nul_character_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"a,b\n1,2\n3,\x004\n")
+    with pytest.raises(DataError, match="nul.csv, line 3: a NUL character"):
+        load_csv(str(path))
+
+
+def test_labels_mixing_a_number_and_a_word_are_words(tmp_path):
+    path = tmp_path / "mixed.csv"
+    path.write_text("x,label\n1,0\n2,:\n")
+    data = load_csv(str(path), classes=True)
+    assert data.classes == ["0", ":"]
