@@ -3,6 +3,7 @@
     git worktree add /tmp/old bd46f52              # any other checkout of neuronsim
     python3 benchmarks/compare.py /tmp/old
     python3 benchmarks/compare.py /tmp/old --cases 784-30-10 --repeat 31
+    python3 benchmarks/compare.py /tmp/old --fit    # one epoch of online fit instead
 
 ``benchmarks/run.py`` runs one version; runs minutes apart on a shared machine
 differ by as much as a change to the hot path does.  Here this checkout's
@@ -41,26 +42,41 @@ def import_other(checkout):
     return module
 
 
-def compare(old, name, repeat):
+def time_fit(net, samples):
+    """One epoch of online fit (no shuffling): CPU time, as run.time_online."""
+    start = run.clock()
+    net.fit(samples, epochs=1, shuffle=False, learning_rate=run.LEARNING_RATE)
+    return run.clock() - start
+
+
+def compare(old, name, repeat, fit=False):
     shape = run.SHAPES[name]
     new_net, ref = run.make_pair(shape)
-    old_net = old.NeuralNetwork.from_dict(new_net.to_dict())
+    document = new_net.to_dict()
+    document["version"] = 1   # the same network in the oldest format both read
+    old_net = old.NeuralNetwork.from_dict(document)
     count = {"2-2-2": 5000, "2-4-1": 4000, "64-30-10": 96, "784-30-10": 24}[name]
     samples = run.make_samples(shape, count * (10 if run.PYPY else 1))
-    trains = {"new": new_net.train, "old": old_net.train, "ref": ref.train}
+    if fit:   # new and old: one epoch of online fit; the reference: its train loop
+        timers = {"new": lambda: time_fit(new_net, samples),
+                  "old": lambda: time_fit(old_net, samples)}
+    else:
+        timers = {"new": lambda: run.time_online(new_net.train, samples),
+                  "old": lambda: run.time_online(old_net.train, samples)}
+    timers["ref"] = lambda: run.time_online(ref.train, samples)
     for _ in range(run.WARM_UP):
-        for train in trains.values():
-            run.time_online(train, samples)
-    times = {key: [] for key in trains}
-    order = list(trains)
+        for timer in timers.values():
+            timer()
+    times = {key: [] for key in timers}
+    order = list(timers)
     for rep in range(repeat):
         for key in (order if rep % 2 == 0 else order[::-1]):
-            times[key].append(run.time_online(trains[key], samples) / len(samples))
+            times[key].append(timers[key]() / len(samples))
     pairs = list(zip(times["new"], times["old"], times["ref"]))
     median = statistics.median
-    print("%-10s fastest: new %8.1fus  old %8.1fus  reference %8.1fus | median of ratios: "
+    print("%-10s %s fastest: new %8.1fus  old %8.1fus  reference %8.1fus | median of ratios: "
           "new/old %.3f, reference/new %.2fx, reference/old %.2fx"
-          % (name, 1e6 * min(times["new"]), 1e6 * min(times["old"]), 1e6 * min(times["ref"]),
+          % (name, "fit  " if fit else "train", 1e6 * min(times["new"]), 1e6 * min(times["old"]), 1e6 * min(times["ref"]),
              median([n / o for n, o, _ in pairs]), median([r / n for n, _, r in pairs]),
              median([r / o for _, o, r in pairs])))
     sys.stdout.flush()
@@ -71,6 +87,8 @@ def main(argv=None):
     parser.add_argument("checkout", help="another checkout of neuronsim (its top folder)")
     parser.add_argument("--cases", default="64-30-10,784-30-10")
     parser.add_argument("--repeat", type=int, default=21)
+    parser.add_argument("--fit", action="store_true",
+                        help="time one epoch of online fit (new, old) instead of a train loop")
     args = parser.parse_args(argv)
     names = args.cases.split(",")
     for name in names:
@@ -81,7 +99,7 @@ def main(argv=None):
         os.path.dirname(HERE), os.path.abspath(args.checkout), sys.implementation.name,
         sys.version.split()[0], args.repeat))
     for name in names:
-        compare(old, name, args.repeat)
+        compare(old, name, args.repeat, args.fit)
 
 
 if __name__ == "__main__":

@@ -52,13 +52,13 @@ def g(value):
 
 
 def p(value):
-    """A number as a factor or a later term: negatives in parentheses.
+    """A number as a factor or a later term: negatives (and -0) in parentheses.
 
-    >>> p(0.5), p(-0.0380982365)
-    ('0.5', '(-0.0380982365)')
+    >>> p(0.5), p(-0.0380982365), p(-0.0)
+    ('0.5', '(-0.0380982365)', '(-0)')
     """
     text = "%.9g" % value
-    return "(" + text + ")" if value < 0 else text
+    return "(" + text + ")" if text.startswith("-") else text
 
 
 def neuron_names(net):

@@ -37,8 +37,8 @@ class NeuronLayer:
 
     def __init__(self, num_neurons, num_inputs, weights=None, bias=0.0,
                  activation="sigmoid", rng=None, name="layer"):
-        check_positive_int(num_neurons, name + ".num_neurons")
-        check_positive_int(num_inputs, name + ".num_inputs")
+        num_neurons = check_positive_int(num_neurons, name + ".num_neurons")
+        num_inputs = check_positive_int(num_inputs, name + ".num_inputs")
         activation = get_activation(activation, name + ".activation")
         count = num_neurons * num_inputs
         if weights is None:

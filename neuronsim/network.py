@@ -60,9 +60,9 @@ class NeuralNetwork:
                  hidden_layer_bias=None, output_layer_weights=None, output_layer_bias=None,
                  *, activation="sigmoid", output_activation=None, cost="squared_error",
                  learning_rate=0.5, train_biases=True, seed=None):
-        check_positive_int(num_inputs, "num_inputs")
+        num_inputs = check_positive_int(num_inputs, "num_inputs")
         hidden_sizes = self._check_hidden_sizes(num_hidden)
-        check_positive_int(num_outputs, "num_outputs")
+        num_outputs = check_positive_int(num_outputs, "num_outputs")
         hidden_activation = get_activation(activation, "activation")
         if not hidden_activation.elementwise:
             raise ValueError("activation: %r works only on the output layer; use "
@@ -73,7 +73,7 @@ class NeuralNetwork:
         cost.check_activation(output_activation)
         learning_rate = check_number(learning_rate, "learning_rate", positive=True)
         _check_bool(train_biases, "train_biases")
-        check_seed(seed)
+        seed = check_seed(seed)
         if seed is None:
             seed = fresh_seed()
 
@@ -135,7 +135,7 @@ class NeuralNetwork:
         >>> a.to_dict() == NeuralNetwork(2, 2, 2, seed=7).to_dict()
         True
         """
-        check_positive_int(num_inputs, "num_inputs")
+        num_inputs = check_positive_int(num_inputs, "num_inputs")
         if isinstance(layers, (str, bytes, dict)) or not isinstance(layers, (list, tuple)):
             raise TypeError("layers: expected a list of layers or (width, activation) pairs, "
                             "got %s" % describe(layers))
@@ -145,7 +145,7 @@ class NeuralNetwork:
         cost = get_cost(cost)
         learning_rate = check_number(learning_rate, "learning_rate", positive=True)
         _check_bool(train_biases, "train_biases")
-        check_seed(seed)
+        seed = check_seed(seed)
         if seed is None:
             seed = fresh_seed()
         plans = []   # (a NeuronLayer, or (width, activation)), checked

@@ -257,6 +257,9 @@ def get_optimizer(optimizer, learning_rate=None, momentum=0.0, name="optimizer")
                          % (name, optimizer, ", ".join(repr(k) for k in sorted(OPTIMIZERS))))
     if kind is SGD:
         return SGD(learning_rate, momentum)
+    if momentum:
+        raise ValueError("momentum: %s keeps its own running mean; momentum is for "
+                         "optimizer='sgd'" % kind.__name__)
     if learning_rate is None:
         return kind()
     return kind(learning_rate)

@@ -254,6 +254,11 @@ def _series(history):
 def nice_ticks(low, high, count=5):
     """Round tick values covering [low, high]: steps of 1, 2 or 5 × 10^k.
 
+    Each tick is the double nearest its decimal value (0.3, not
+    0.30000000000000004).  Meant for ranges of ordinary size:
+    :func:`training_curve_svg` scales extreme values (beyond 1e±100) by a
+    power of ten before it asks for ticks.
+
     >>> nice_ticks(0.0, 0.3)
     [0.0, 0.1, 0.2, 0.3]
     >>> nice_ticks(1, 37)
@@ -262,24 +267,67 @@ def nice_ticks(low, high, count=5):
     if high <= low:
         high = low + 1.0
     raw = (high - low) / count
-    magnitude = 10.0 ** math.floor(math.log10(raw))
-    for multiple in (1.0, 2.0, 5.0, 10.0):
-        step = multiple * magnitude
+    exponent = int(math.floor(math.log10(raw)))
+    for multiple in (1, 2, 5, 10):
+        step = _times_ten(multiple, exponent)
         if (high - low) / step <= count + 1e-9:
             break
-    start = math.floor(low / step + 1e-9)
-    stop = math.ceil(high / step - 1e-9)
-    return [round(i * step, 12) for i in range(int(start), int(stop) + 1)]
+    start = int(math.floor(low / step + 1e-9))
+    stop = int(math.ceil(high / step - 1e-9))
+    return [_times_ten(i * multiple, exponent) for i in range(start, stop + 1)]
+
+
+def _times_ten(value, power):
+    """value × 10^power without overflow on the way; exact powers of ten where they exist.
+
+    >>> _times_ten(3, -1), _times_ten(5, -324), _times_ten(1.7e308, -308)
+    (0.3, 5e-324, 1.7)
+    """
+    value = float(value)
+    while power > 200:
+        value, power = value * 1e200, power - 200
+    while power < -200:
+        value, power = value / 1e200, power + 200
+    return value * 10.0 ** power if power >= 0 else value / 10.0 ** -power
+
+
+def _decimal_shift(values):
+    """The power of ten to divide ``values`` by before drawing: 0 unless they are extreme.
+
+    >>> _decimal_shift([0.5, 0.02]), _decimal_shift([1.7e308, 2.0]), _decimal_shift([5e-324])
+    (0, 308, -324)
+    """
+    big = max(abs(v) for v in values)
+    if big == 0.0 or 1e-100 <= big <= 1e100:
+        return 0
+    return int(math.floor(math.log10(big)))
 
 
 def _log_ticks(low, high):
-    first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
+    """Ticks for a log axis over [low, high] (both > 0) as (log10 position, label) pairs.
+
+    Positions are exponents, so any positive double, from 5e-324 to
+    1.8e308, has ticks on both sides; labels beyond the double range are text.
+
+    >>> [label for _, label in _log_ticks(0.02, 0.4)]
+    ['0.01', '0.02', '0.05', '0.1', '0.2', '0.5', '1']
+    >>> [label for _, label in _log_ticks(5e-324, 1.5e308)][:2]
+    ['1e-400', '1e-320']
+    """
+    def label(multiple, exponent):
+        if -300 < exponent < 300:
+            return "%g" % _times_ten(multiple, exponent)
+        return "%de%+03d" % (multiple, exponent)
+
+    first, last = int(math.floor(math.log10(low))), int(math.ceil(math.log10(high)))
     if last == first:
         last += 1
-    ticks = [10.0 ** e for e in range(first, last + 1)]
+    every = max(1, -(-(last - first) // 8))          # at most about 8 decades labelled
+    first, last = first // every * every, -(-last // every) * every
+    ticks = [(float(e), label(1, e)) for e in range(first, last + 1, every)]
     if last - first <= 2:
-        ticks = sorted(set(ticks + [m * 10.0 ** e for e in range(first, last) for m in (2, 5)]))
-    return ticks
+        ticks += [(e + math.log10(m), label(m, e)) for e in range(first, last) for m in (2, 5)]
+    return sorted(ticks)
 
 
 def training_curve_svg(history, title="Training curve", log_scale=False, width=640, height=400):
@@ -306,14 +354,20 @@ def training_curve_svg(history, title="Training curve", log_scale=False, width=6
     epochs = max(len(training), len(validation))
     x_ticks = [t for t in nice_ticks(0, max(epochs, 1), 6) if t == int(t)]
     x_low, x_high = 0.0, x_ticks[-1]
+    y_label = "error E (log scale)" if log_scale else "error E"
     if log_scale:
         y_ticks = _log_ticks(min(values), max(values))
-        y_low, y_high = math.log10(y_ticks[0]), math.log10(y_ticks[-1])
         transform = math.log10
-    else:
-        y_ticks = nice_ticks(min(0.0, min(values)), max(values), 5)
-        y_low, y_high = y_ticks[0], y_ticks[-1]
-        transform = float
+    else:  # extreme values (1e300, 5e-324) are drawn divided by a power of ten, said on the axis
+        shift = _decimal_shift(values)
+        scaled = [_times_ten(v, -shift) for v in values]
+        y_ticks = [(t, "%g" % t) for t in nice_ticks(min(0.0, min(scaled)), max(0.0, max(scaled)))]
+        if shift:
+            y_label += " (×1e%d)" % shift
+
+        def transform(value):
+            return _times_ten(value, -shift)
+    y_low, y_high = y_ticks[0][0], y_ticks[-1][0]
 
     def px(epoch):
         return left + (epoch - x_low) / (x_high - x_low) * plot_w
@@ -323,13 +377,13 @@ def training_curve_svg(history, title="Training curve", log_scale=False, width=6
 
     body = [_element("text", title, x=left, y=28, font_size=16, fill=INK)]
     # grid and ticks
-    for tick in y_ticks:
-        y = _fmt(py(tick))
+    for position, text in y_ticks:
+        y = _fmt(top + plot_h - (position - y_low) / (y_high - y_low) * plot_h)
         body.append(_element("line", x1=left, y1=y, x2=left + plot_w, y2=y, stroke="#e4e4e4",
                              stroke_width=1))
         body.append(_element("line", x1=left - 5, y1=y, x2=left, y2=y, stroke=INK,
                              stroke_width=1))
-        body.append(_element("text", "%g" % tick, x=left - 8, y=_fmt(py(tick) + 4), font_size=11,
+        body.append(_element("text", text, x=left - 8, y=_fmt(float(y) + 4), font_size=11,
                              text_anchor="end", fill=INK))
     for tick in x_ticks:
         x = _fmt(px(tick))
@@ -344,7 +398,6 @@ def training_curve_svg(history, title="Training curve", log_scale=False, width=6
                          stroke_width="1.5"))
     body.append(_element("text", "epoch", x=_fmt(left + plot_w / 2.0), y=height - 14,
                          font_size=13, text_anchor="middle", fill=INK))
-    y_label = "error E (log scale)" if log_scale else "error E"
     cy = _fmt(top + plot_h / 2.0)
     body.append(_element("text", y_label, x=18, y=cy, font_size=13, text_anchor="middle",
                          fill=INK, transform="rotate(-90 18 %s)" % cy))

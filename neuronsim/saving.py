@@ -5,7 +5,7 @@ input width, the cost, the options needed to go on training, and one entry
 per layer (hidden first, output last) holding its activation and, neuron by
 neuron, its weights (in input order: w1, w2 feed h1) and its bias::
 
-    {"format": "neuronsim-network", "version": 2,
+    {"format": "neuronsim-network", "version": 3,
      "num_inputs": 2, "cost": "squared_error",
      "learning_rate": 0.5, "train_biases": false, "seed": 7,
      "layers": [{"activation": "sigmoid",
@@ -13,7 +13,7 @@ neuron, its weights (in input order: w1, w2 feed h1) and its bias::
      "input_scaling": {"mean": [...], "scale": [...]},   # optional (version 3)
      "target_scaling": {"mean": [...], "scale": [...]},  # optional (version 3)
      "classes": ["setosa", "versicolor", "virginica"],   # optional (version 3)
-     "metadata": {...}}                      # optional, free-form, ignored by the loader
+     "metadata": {...}}                      # optional, free-form (see _check_metadata)
 
 Floats are written with ``repr`` (the shortest text that reads back as the
 same double), so a loaded network predicts bit for bit what the saved one
@@ -33,14 +33,13 @@ Traceback (most recent call last):
   ...
 neuronsim.saving.ModelFileError: layers[1].neurons[1].weights: expected 2 numbers, got 1
 
-Only ``json`` and ``os`` are needed to load, and messages use %-formatting:
+Only ``json`` is needed to load, and messages use %-formatting:
 ``loads``, ``load`` and ``from_dict`` run on MicroPython too (its ``json`` takes
 no ``parse_constant``; ``from_dict`` still refuses non-finite numbers).
 ``save`` needs ``tempfile``, ``os.fsync`` and ``os.replace``: CPython and PyPy.
 """
 
 import json
-import os
 
 from .activations import ACTIVATIONS
 from .costs import COSTS
@@ -89,6 +88,7 @@ def to_dict(net, metadata=None):
     """
     if metadata is not None and not isinstance(metadata, dict):
         raise TypeError("metadata: expected a dict or None, got %s" % describe(metadata))
+    _check_metadata(metadata, net.num_inputs, net.num_outputs)
     layers = []
     for index, layer in enumerate(net.layers):
         activation = _registered_name(layer.activation, ACTIVATIONS, "activation",
@@ -262,6 +262,7 @@ def from_dict(document, cls=None):
     except ValueError as error:
         _fail("cost", str(error))
 
+    _check_metadata(metadata, num_inputs, len(layers[-1]["neurons"]))
     try:
         built, width = [], num_inputs
         for index, layer in enumerate(layers):
@@ -321,6 +322,8 @@ def parse(text):
             text = text.decode("utf-8")
         except UnicodeError:
             raise ModelFileError("not a neuronsim model: the file is not UTF-8 text")
+    if text[:1] == "\ufeff":  # a byte-order mark, as some editors write
+        text = text[1:]
     try:
         try:
             document = json.loads(text, parse_constant=_reject_constant)
@@ -368,37 +371,98 @@ def load(path, cls=None):
 # -- atomic save -------------------------------------------------------------
 
 def save(net, path, metadata=None):
-    """Write the network to ``path``, atomically.
+    """Write the network to ``path``, atomically (see :mod:`neuronsim.files`).
 
-    The JSON goes to a temporary file beside ``path``, is flushed and synced
-    to disk, and only then replaces ``path`` in one step (``os.replace``): a
-    crash or a full disk during the save leaves the old file as it was, and
-    no temporary file behind.
+    The destination is checked first (not a folder, a device or a file with
+    several hard links; its folder exists).  The JSON goes to a temporary
+    file in the target's folder (a symlink's target: the link survives), is
+    flushed and synced to disk, and only then replaces the file in one step
+    (``os.replace``): a crash or a full disk during the save leaves the old
+    file as it was, and no temporary file behind.
     """
-    text = dumps(net, metadata)  # fails (a custom activation…) before touching the disk
-    import tempfile
+    from .files import check_destination, write_file
 
-    directory = os.path.dirname(os.path.abspath(path))
-    try:
-        mode = os.stat(path).st_mode & 0o777       # keep the old file's permissions
-    except OSError:
-        mode = None
-    handle, temporary = tempfile.mkstemp(prefix=".%s." % os.path.basename(path),
-                                         suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            if mode is None:                       # a new file: what open() would give
-                umask = os.umask(0)
-                os.umask(umask)
-                mode = 0o666 & ~umask
-            os.chmod(temporary, mode)
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    check_destination(path)
+    write_file(path, dumps(net, metadata))  # dumps fails (a custom activation…) before writing
+
+
+# -- metadata ----------------------------------------------------------------
+
+def _strings(value, where, count, what="string"):
+    if not isinstance(value, list) or len(value) != count or \
+            not all(isinstance(item, str) for item in value):
+        _fail(where, "expected a list of %d %s%s, got %s"
+              % (count, what, "" if count == 1 else "s", describe(value)))
+    for index, item in enumerate(value):
+        if item in value[:index]:
+            _fail("%s[%d]" % (where, index), "%r appears twice" % (item,))
+
+
+def _indices(value, where, count, num_columns):
+    if not isinstance(value, list) or len(value) != count:
+        _fail(where, "expected a list of %d column %s, got %s"
+              % (count, "index" if count == 1 else "indices", describe(value)))
+    for index, item in enumerate(value):
+        spot = "%s[%d]" % (where, index)
+        _whole_number(item, spot, 0)
+        if num_columns is not None and item >= num_columns:
+            _fail(spot, "expected a column index below num_columns (%d), got %d"
+                  % (num_columns, item))
+        if item in value[:index]:
+            _fail(spot, "column %d appears twice" % item)
+
+
+def _check_metadata(metadata, num_inputs, num_outputs):
+    """Check the metadata keys neuronsim itself reads; any other key is free-form.
+
+    The command line (neuronsim/data.py) stores the columns a network was
+    trained on; ``predict`` and ``info`` trust these once the loader (and
+    ``to_dict``, before anything is written) has checked them:
+
+    * ``input_columns``: ``num_inputs`` distinct strings;
+    * ``target_columns``: distinct strings, one per output, or one (the
+      column of labels) when ``classes`` is given;
+    * ``classes``: ``num_outputs`` distinct strings (the class labels);
+    * ``num_columns``: a whole number > ``num_inputs`` (the training file's width);
+    * ``input_indices``, ``target_indices``: distinct whole numbers below
+      ``num_columns``, as many as the names;
+    * ``has_header``: true or false; ``data``, ``command``: strings;
+      ``training``: an object.
+
+    >>> _check_metadata({"input_columns": 5}, 2, 1)
+    Traceback (most recent call last):
+      ...
+    neuronsim.saving.ModelFileError: metadata.input_columns: expected a list of 2 strings, got 5
+    """
+    if metadata is None:
+        return
+    if not isinstance(metadata, dict):
+        _fail("metadata", "expected a JSON object, got %s" % describe(metadata))
+    get = metadata.get
+    if "classes" in metadata:
+        _strings(get("classes"), "metadata.classes", num_outputs, "class label")
+    if "input_columns" in metadata:
+        _strings(get("input_columns"), "metadata.input_columns", num_inputs)
+    if "target_columns" in metadata:
+        _strings(get("target_columns"), "metadata.target_columns",
+                 1 if "classes" in metadata else num_outputs)
+    num_columns = get("num_columns")
+    if "num_columns" in metadata:
+        _whole_number(num_columns, "metadata.num_columns", num_inputs + 1)
+    if "input_indices" in metadata:
+        _indices(get("input_indices"), "metadata.input_indices", num_inputs, num_columns)
+    if "target_indices" in metadata:
+        count = 1 if "classes" in metadata else num_outputs
+        _indices(get("target_indices"), "metadata.target_indices", count, num_columns)
+        for index, item in enumerate(get("target_indices")):
+            if item in (get("input_indices") or ()):
+                _fail("metadata.target_indices[%d]" % index,
+                      "column %d is also in metadata.input_indices" % item)
+    if "has_header" in metadata and not isinstance(get("has_header"), bool):
+        _fail("metadata.has_header", "expected true or false, got %s"
+              % describe(get("has_header")))
+    for key in ("data", "command"):
+        if key in metadata and not isinstance(get(key), str):
+            _fail("metadata." + key, "expected a string, got %s" % describe(get(key)))
+    if "training" in metadata and not isinstance(get("training"), dict):
+        _fail("metadata.training", "expected a JSON object, got %s" % describe(get("training")))

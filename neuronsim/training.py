@@ -298,9 +298,6 @@ def _choose_optimizer(net, optimizer, learning_rate, momentum):
             optimizer.learning_rate = learning_rate if learning_rate is not None \
                 else net.learning_rate
         return optimizer
-    if optimizer == "adam" and momentum:
-        raise ValueError("momentum: Adam keeps its own running mean (beta1); momentum is for "
-                         "optimizer='sgd'")
     if optimizer == "sgd" and learning_rate is None:
         learning_rate = net.learning_rate
     return get_optimizer(optimizer, learning_rate, momentum)
@@ -388,7 +385,7 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
                        ("scale_inputs", scale_inputs), ("scale_targets", scale_targets)):
         if not isinstance(flag, bool):
             raise TypeError("%s: expected True or False, got %s" % (name, describe(flag)))
-    check_seed(seed)
+    seed = check_seed(seed)
     validation_split = check_number(validation_split, "validation_split", minimum=0.0)
     if validation_split >= 1.0:
         raise ValueError("validation_split: expected a fraction in [0, 1), got %s"

@@ -17,6 +17,10 @@ ValueError: inputs: expected 2 numbers, got 1
 import math
 
 _NUMBER_TYPES = (int, float)
+try:
+    _UNORDERED = (set, frozenset)
+except NameError:  # a MicroPython built without frozenset
+    _UNORDERED = (set,)
 _SIMPLE_TYPES = {int, float}
 _FLOAT_ONLY = {float}
 _SHORT = 8  # lists up to this length try the plain-loop fast path in check_vector
@@ -101,6 +105,9 @@ def check_vector(values, name, length=None):
                 return values[:]
     if isinstance(values, (str, bytes, dict)) or not _sized(values) or not _iterable(values):
         raise TypeError("%s: expected a list of numbers, got %s" % (name, describe(values)))
+    if isinstance(values, _UNORDERED):
+        raise TypeError("%s: expected a list of numbers, got %s: a set has no order"
+                        % (name, describe(values)))
     if length is not None and len(values) != length:
         raise ValueError("%s: expected %d number%s, got %d"
                          % (name, length, "" if length == 1 else "s", len(values)))
@@ -138,20 +145,48 @@ def check_elementwise(activation, name):
     return activation
 
 
+def _whole(value):
+    """``value`` as a plain int if it is a whole-number type, else None.
+
+    Any integer type counts, as for list indices (``__index__``: numpy's
+    int64, uint8, …), so that numpy integers are accepted wherever numpy
+    floats are; bools (numpy's too) and floats such as 3.0 do not.
+
+    >>> _whole(3), _whole(True), _whole(3.0), _whole("3")
+    (3, None, None, None)
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return int(value)
+    index = getattr(value, "__index__", None)
+    if index is None:
+        return None
+    try:
+        result = index()
+    except (TypeError, ValueError):   # numpy.bool_ refuses to be an index
+        return None
+    return result if isinstance(result, int) and not isinstance(result, bool) else None
+
+
 def check_positive_int(value, name):
-    """A whole number >= 1 (layer sizes, epochs, batch sizes)."""
-    if isinstance(value, bool) or not isinstance(value, int):
+    """A whole number >= 1 (layer sizes, epochs, batch sizes), returned as a plain int."""
+    result = _whole(value)
+    if result is None:
         raise TypeError("%s: expected a whole number >= 1, got %s" % (name, describe(value)))
-    if value < 1:
+    if result < 1:
         raise ValueError("%s: expected a whole number >= 1, got %s" % (name, describe(value)))
-    return value
+    return result
 
 
 def check_seed(seed, name="seed"):
-    """None or a whole number."""
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+    """None or a whole number, returned as None or a plain int."""
+    if seed is None:
+        return None
+    result = _whole(seed)
+    if result is None:
         raise TypeError("%s: expected a whole number or None, got %s" % (name, describe(seed)))
-    return seed
+    return result
 
 
 def check_samples(samples, num_inputs, num_outputs, name="training_sets"):
@@ -159,6 +194,9 @@ def check_samples(samples, num_inputs, num_outputs, name="training_sets"):
     if isinstance(samples, (str, bytes, dict)) or not _iterable(samples):
         raise TypeError("%s: expected a list of (inputs, targets) pairs, got %s"
                         % (name, describe(samples)))
+    if isinstance(samples, _UNORDERED):
+        raise TypeError("%s: expected a list of (inputs, targets) pairs, got %s: a set has "
+                        "no order" % (name, describe(samples)))
     checked = []
     for index, sample in enumerate(samples):
         where = "%s[%d]" % (name, index)
