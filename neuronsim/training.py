@@ -657,7 +657,7 @@ def _check_learned_something(history, baseline, scaled_inputs):
     if best < LEARNED_NOTHING_FRACTION * baseline:
         return
     hint = "try another learning_rate, more epochs or more hidden neurons" if scaled_inputs \
-        else "scale the inputs (scale_inputs=True; the command line scales by default), or " \
+        else "scale the inputs (scale_inputs=True; on the command line, leave out --no-scale), or " \
              "try another learning_rate"
     _warn(history, "training learned nothing: its best training error %.6g is no better "
                    "than always predicting the mean target or the majority class (%.6g); %s"
