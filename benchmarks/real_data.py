@@ -12,16 +12,19 @@ neuronsim's defaults choose (``neuronsim.defaults.hidden_width``):
 
 * **neuronsim**: ``neuronsim.defaults.train`` on the *raw* training rows,
   nothing else given (the library call behind ``neuronsim train DATA.csv
-  --layers N,H,M``): it standardizes the inputs (and a numeric target),
-  holds out 10% for early stopping and keeps the best epoch;
+  --layers N,H,M``, which computes the same weights): it standardizes the
+  inputs (and a numeric target), holds out 10% for early stopping and keeps
+  the best epoch.  ``--cli`` runs the command line itself on CSV files
+  (``--classes`` declares the integer labels);
 * **scikit-learn**: ``MLPClassifier``/``MLPRegressor(hidden_layer_sizes=(H,),
   random_state=seed)`` with every other option at its default, on inputs
   standardized with ``StandardScaler`` fitted on the training rows (the
   scaler's time counted in the fit).
 
 Printed per set: the median and worst test score over the seeds, the median
-wall time of the fit, and the median number of epochs, for both; and whether
-any neuronsim run diverged or predicted one constant.  ``--markdown`` prints
+wall time of the fit, and the median number of epochs, for both; how many
+neuronsim runs diverged or predicted one constant; and, for reference, the
+median score of scikit-learn with its own default hidden layer, (100,).  ``--markdown`` prints
 the table as Markdown (as in docs/real-data.md).
 """
 
@@ -93,13 +96,66 @@ def run_neuronsim(X_train, y_train, X_test, y_test, classification, hidden, seed
             "best_epoch": history.best_epoch}
 
 
+def run_cli(X_train, y_train, X_test, y_test, classification, hidden, seed):
+    """The same through ``python -m neuronsim train``/``predict`` on CSV files (--cli);
+    the time is the train command's, interpreter start and CSV reading included."""
+    import subprocess
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix="neuronsim-real-data-")
+    names = ["x%d" % (k + 1) for k in range(len(X_train[0]))]
+
+    def write(path, X, y):
+        with open(path, "w") as handle:
+            handle.write(",".join(names + ["target"]) + "\n")
+            for row, target in zip(X, y):
+                label = str(int(target)) if classification else repr(float(target))
+                handle.write(",".join(repr(v) for v in row) + "," + label + "\n")
+    write(os.path.join(folder, "train.csv"), X_train, y_train)
+    write(os.path.join(folder, "test.csv"), X_test, y_test)
+    outputs = len(set(y_train)) if classification else 1
+    command = [sys.executable, "-m", "neuronsim", "train", "train.csv", "--layers",
+               "%d,%d,%d" % (len(names), hidden, outputs), "--seed", str(seed), "--quiet",
+               "--out", "model.json"] + (["--classes"] if classification else [])
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    start = time.perf_counter()
+    trained = subprocess.run(command, cwd=folder, env=env)
+    seconds = time.perf_counter() - start
+    if trained.returncode != 0:
+        return {"score": float("nan"), "seconds": seconds, "epochs": 0, "diverged": True,
+                "constant": False}
+    result = subprocess.run([sys.executable, "-m", "neuronsim", "predict", "model.json",
+                             "test.csv"], cwd=folder, env=env, stdout=subprocess.PIPE,
+                            universal_newlines=True, check=True)
+    rows = [line.split(",") for line in result.stdout.splitlines()[1:]]
+    import json
+    with open(os.path.join(folder, "model.json")) as handle:
+        epochs = json.load(handle)["metadata"]["training"]["epochs"]
+    if classification:
+        predicted = [row[-1] for row in rows]
+        score = sum(1 for p, t in zip(predicted, y_test) if p == str(int(t))) / len(y_test)
+    else:
+        predicted = [float(row[0]) for row in rows]
+        score = r2([float(v) for v in y_test], predicted)
+    return {"score": score, "seconds": seconds, "epochs": epochs, "diverged": False,
+            "constant": len(set(predicted)) == 1}
+
+
 def run_sklearn(X_train, y_train, X_test, y_test, classification, hidden, seed):
+    """scikit-learn with the same hidden width, and (score only) with its own default (100,)."""
+    result = fit_sklearn(X_train, y_train, X_test, y_test, classification, (hidden,), seed)
+    result["score_100"] = fit_sklearn(X_train, y_train, X_test, y_test, classification, (100,),
+                                      seed)["score"]
+    return result
+
+
+def fit_sklearn(X_train, y_train, X_test, y_test, classification, hidden, seed):
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier, MLPRegressor
     from sklearn.preprocessing import StandardScaler
 
     model = (MLPClassifier if classification else MLPRegressor)(
-        hidden_layer_sizes=(hidden,), random_state=seed)
+        hidden_layer_sizes=hidden, random_state=seed)
     start = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -121,6 +177,9 @@ def main(argv=None):
                         help="comma-separated, from %s" % ", ".join(SETS))
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--markdown", action="store_true")
+    parser.add_argument("--cli", action="store_true", help="run neuronsim through its command "
+                        "line on CSV files (times then include starting Python and reading "
+                        "the file)")
     args = parser.parse_args(argv)
     import sklearn
 
@@ -132,8 +191,8 @@ def main(argv=None):
         ours, theirs = [], []
         for seed in range(args.seeds):
             X_train, X_test, y_train, y_test = split(X, y, classification, seed)
-            ours.append(run_neuronsim(X_train, y_train, X_test, y_test, classification, hidden,
-                                      seed))
+            ours.append((run_cli if args.cli else run_neuronsim)(
+                X_train, y_train, X_test, y_test, classification, hidden, seed))
             theirs.append(run_sklearn(X_train, y_train, X_test, y_test, classification, hidden,
                                       seed))
             print("%s seed %d: neuronsim %.4f in %.2fs (%d epochs), scikit-learn %.4f in %.2fs "
@@ -147,11 +206,11 @@ def main(argv=None):
     print("neuronsim defaults vs scikit-learn %s, %d seeds, %s, %s %s, %s"
           % (sklearn.__version__, args.seeds, when, platform.python_implementation(),
              platform.python_version(), platform.machine()))
-    print("command: python3 benchmarks/real_data.py%s" % (
-        "" if argv is None else " " + " ".join(argv)))
+    given = sys.argv[1:] if argv is None else argv
+    print("command: python3 benchmarks/real_data.py%s" % ("".join(" " + a for a in given)))
     head = ("set", "layers", "metric", "neuronsim median", "worst", "sklearn median", "worst",
             "neuronsim s", "sklearn s", "time ratio", "neuronsim epochs", "sklearn epochs",
-            "diverged/constant")
+            "diverged/constant", "sklearn (100,) median")
     lines = []
     for name, inputs, hidden, outputs, classification, ours, theirs in rows:
         our_median, our_worst = summary(ours, "score")
@@ -165,7 +224,8 @@ def main(argv=None):
                       fmt(their_median), fmt(their_worst), "%.2f" % our_time,
                       "%.2f" % their_time, "%.1f×" % (our_time / their_time),
                       "%d" % statistics.median(run["epochs"] for run in ours),
-                      "%d" % statistics.median(run["epochs"] for run in theirs), str(bad)))
+                      "%d" % statistics.median(run["epochs"] for run in theirs), str(bad),
+                      fmt(statistics.median(run["score_100"] for run in theirs))))
     if args.markdown:
         print("| " + " | ".join(head) + " |")
         print("|" + "|".join("---" for _ in head) + "|")

@@ -357,3 +357,90 @@ def test_one_hot_and_class_labels_from_python():
     assert single.class_probabilities([0.1, 0.2]) == {0: 1.0 - p, 1: p}
     single.classes = ["no", "yes"]
     assert single.classify([0.1, 0.2]) == ("yes" if p >= 0.5 else "no")
+
+
+# -- the command line's defaults ------------------------------------------------------
+
+def run_cli(folder, *argv):
+    import os
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=root, PYTHONIOENCODING="utf-8")
+    result = subprocess.run([sys.executable, "-m", "neuronsim"] + [str(a) for a in argv],
+                            cwd=str(folder), env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, universal_newlines=True, timeout=300)
+    return result.returncode, result.stdout, result.stderr
+
+
+def write_rows(path, header, rows):
+    path.write_text(header + "\n" + "".join(",".join(repr(v) if isinstance(v, float) else str(v)
+                                                     for v in row) + "\n" for row in rows))
+
+
+def test_the_issues_unscaled_file_learns_with_no_options(tmp_path):
+    def rows(seed, count):
+        return [x + ["yes" if t[0] else "no"] for x, t in unscaled_rows(count, seed)]
+    write_rows(tmp_path / "data.csv", "small,large,label", rows(1, 300))
+    write_rows(tmp_path / "test.csv", "small,large,label", rows(2, 200))
+    status, _, err = run_cli(tmp_path, "train", "data.csv", "--out", "model.json", "--seed", "1")
+    assert status == 0, err
+    assert "warning" not in err and "stopped by patience" in err
+    status, out, err = run_cli(tmp_path, "predict", "model.json", "test.csv")
+    assert status == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "no,yes,class"
+    truth = [row[-1] for row in rows(2, 200)]
+    right = sum(1 for line, label in zip(lines[1:], truth) if line.split(",")[-1] == label)
+    assert right / 200.0 >= 0.95
+    document = json.loads((tmp_path / "model.json").read_text())
+    assert document["classes"] == ["no", "yes"] and "input_scaling" in document
+    status, _, err = run_cli(tmp_path, "train", "data.csv", "--out", "raw.json", "--seed", "1",
+                             "--no-scale")
+    assert status == 0 and "neuronsim: warning: training learned nothing" in err
+    assert "--no-scale" in err
+
+
+def test_numeric_targets_come_back_in_the_users_units_and_export_agrees(tmp_path):
+    rng = random.Random(3)
+    rows = []
+    for _ in range(200):
+        x, z = rng.random(), rng.random() * 1000
+        rows.append([x, z, 300000 * x * x + 50 * z + 20000])
+    write_rows(tmp_path / "prices.csv", "x,z,price", rows)
+    status, _, err = run_cli(tmp_path, "train", "prices.csv", "--out", "m.json", "--seed", "2")
+    assert status == 0 and "warning" not in err, err
+    net = NeuralNetwork.load(str(tmp_path / "m.json"))
+    assert net.output_activation.name == "linear" and net.target_scaling is not None
+    predicted = [net.predict(row[:2])[0] for row in rows]
+    truth = [row[2] for row in rows]
+    mean = sum(truth) / len(truth)
+    r2 = 1 - sum((t - p) ** 2 for t, p in zip(truth, predicted)) / \
+        sum((t - mean) ** 2 for t in truth)
+    assert r2 > 0.95
+    status, source, err = run_cli(tmp_path, "export", "m.json")
+    namespace = {}
+    exec(source, namespace)
+    assert all(bits(namespace["predict"](row[:2])) == bits(net.predict(row[:2])) for row in rows)
+
+
+def test_integer_labels_declared_as_classes_learn_as_word_labels_do(tmp_path):
+    rng = random.Random(5)
+    rows = []
+    for _ in range(150):
+        a, b = rng.random(), rng.random()
+        rows.append([a, b, 0 if a < 0.3 else (1 if b < 0.5 else 2)])
+    write_rows(tmp_path / "numbers.csv", "a,b,kind", rows)
+    write_rows(tmp_path / "words.csv", "a,b,kind",
+               [row[:2] + [["k0", "k1", "k2"][row[2]]] for row in rows])
+    for name in ("numbers", "words"):
+        extra = ["--classes"] if name == "numbers" else []
+        status, _, err = run_cli(tmp_path, "train", name + ".csv", "--out", name + ".json",
+                                 "--seed", "4", *extra)
+        assert status == 0, err
+    numbers = NeuralNetwork.load(str(tmp_path / "numbers.json"))
+    words = NeuralNetwork.load(str(tmp_path / "words.json"))
+    assert numbers.classes == ("0", "1", "2") and words.classes == ("k0", "k1", "k2")
+    assert snapshot(numbers) == snapshot(words)
+    right = sum(1 for row in rows if numbers.classify(row[:2]) == str(row[2]))
+    assert right / len(rows) > 0.9
