@@ -335,7 +335,7 @@ def _class_labels(table, index, classes):
     labels = sorted_labels(seen)
     if labels and _parses(labels[0]) and math.isfinite(float(labels[0])):
         for before, after in zip(labels, labels[1:]):
-            if float(before) == float(after):
+            if _parses(after) and float(before) == float(after):   # words sort after numbers
                 raise DataError("%s, column %s: the class labels %r (line %d) and %r (line %d) "
                                 "are the same number written two ways; write them alike"
                                 % (table.name, table.column(index), before, seen[before],
