@@ -15,8 +15,10 @@ from .network import NeuralNetwork  # noqa: E402
 from .neuron import Neuron  # noqa: E402
 from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, get_optimizer  # noqa: E402
 from .saving import ModelFileError  # noqa: E402
-from .training import History, TrainingDiverged  # noqa: E402
+from .scaling import Standardizer, one_hot  # noqa: E402
+from .training import History, TrainingDiverged, TrainingWarning  # noqa: E402
 
 __all__ = ["ACTIVATIONS", "Activation", "Adam", "COSTS", "Cost", "History", "ModelFileError",
            "NeuralNetwork", "Neuron", "NeuronLayer", "OPTIMIZERS", "Optimizer", "SGD",
-           "TrainingDiverged", "get_activation", "get_cost", "get_optimizer", "__version__"]
+           "Standardizer", "TrainingDiverged", "TrainingWarning", "get_activation", "get_cost",
+           "get_optimizer", "one_hot", "__version__"]

@@ -133,8 +133,11 @@ HELP = {  # command: (summary, description, example)
               "Train a network on the rows of a CSV file and save it as a JSON model. Inputs are "
               "numbers; targets are numbers, or one column of class labels learned one-hot. What "
               "was read, and progress, go to stderr. How headers, columns and classes are "
-              "decided: docs/cli.md.", "train iris.csv --layers 4,8,3 --target-columns species "
-              "--output-activation softmax --cost cross_entropy --seed 1 --out iris.json"),
+              "decided: docs/cli.md. Every option has a default chosen from the data "
+              "(docs/real-data.md): inputs (and numeric targets) scaled, the scaling saved in "
+              "the model; one hidden layer; the output and cost from the targets; Adam; a tenth "
+              "of the rows held out to stop early and keep the best epoch.",
+              "train iris.csv --out iris.json"),
     "predict": ("run a model on the rows of a CSV file; CSV on stdout",
                 "Run a saved model on every row of a CSV file; once every row has been read, "
                 "write its outputs as CSV (a header naming them, and a 'class' column for class "
@@ -158,25 +161,38 @@ HELP = {  # command: (summary, description, example)
 }
 POSITIVE = _number(float, 0, low_open=True)
 TRAINING = [  # option, keywords: train's options after the data and column ones
-    ("--epochs", dict(type=_number(int, 1), default=100, metavar="N",
-                      help="passes over the data (default 100)")),
-    ("--batch-size", dict(type=_number(int, 1), default=1, metavar="N",
-                          help="samples per gradient step (default 1: online)")),
-    ("--optimizer", dict(default="sgd", choices=sorted(OPTIMIZERS), help="default sgd")),
+    ("--epochs", dict(type=_number(int, 1), metavar="N",
+                      help="passes over the data, at most (default 500, with early stopping)")),
+    ("--batch-size", dict(type=_number(int, 1), metavar="N",
+                          help="samples per gradient step (default min(32, rows); 1: online)")),
+    ("--optimizer", dict(choices=sorted(OPTIMIZERS), help="default adam")),
     ("--learning-rate", dict(type=POSITIVE, metavar="η",
-                             help="default 0.5 with sgd, 0.001 with adam")),
+                             help="default 0.05 with adam, 0.5 with sgd")),
+    ("--patience", dict(type=_number(int, 1), metavar="N", help="stop when the validation "
+                        "error (without validation: the training error) has not improved for "
+                        "N epochs, and keep the best epoch (default 10)")),
+    ("--min-delta", dict(type=_number(float, 0), metavar="D", help="an improvement smaller "
+                         "than D does not count for --patience (default 0.001)")),
+    ("--validation-split", dict(type=_number(float, 0, 1), metavar="F", help="the fraction "
+                                "of rows held out to watch (stratified for class labels; "
+                                "default 0.1, or 0 below 20 rows)")),
+    ("--no-scale", dict(action="store_true", help="do not standardize the inputs (and numeric "
+                        "targets); by default each is scaled to mean 0 and spread 1, and the "
+                        "scaling is saved in the model")),
     ("--momentum", dict(type=_number(float, 0, 1), default=0.0, metavar="μ",
                         help="with sgd (default 0)")),
     ("--l2", dict(type=_number(float, 0), default=0.0, metavar="λ",
                   help="L2 weight decay (default 0)")),
-    ("--activation", dict(default="sigmoid", metavar="NAME[,NAME…]", type=_checked(
+    ("--activation", dict(metavar="NAME[,NAME…]", type=_checked(
         _activations, "activation names (one for all hidden layers, or one per layer) among "
         + ", ".join(HIDDEN_ACTIVATIONS)),
         help="hidden layers' activation, or one per hidden layer like tanh,relu (default "
-             "sigmoid; one of %s)" % ", ".join(HIDDEN_ACTIVATIONS))),
+             "tanh; one of %s)" % ", ".join(HIDDEN_ACTIVATIONS))),
     ("--output-activation", dict(choices=sorted(_ACTIVATION_REGISTRY),
-                                 help="default: as the last hidden layer's")),
-    ("--cost", dict(default="squared_error", choices=sorted(COSTS))),
+                                 help="default from the targets: softmax for class labels, "
+                                      "sigmoid for one column of 0s and 1s, else linear")),
+    ("--cost", dict(choices=sorted(COSTS), help="default: cross_entropy with softmax or "
+                    "sigmoid, else squared_error")),
     ("--seed", dict(type=int, metavar="N", help="for initial weights and shuffling "
                     "(default: random, kept in the model)")),
     ("--error-threshold", dict(type=POSITIVE, metavar="E",
@@ -218,9 +234,11 @@ def build_parser():
                          metavar="C", help="the character between cells (default ',')")
     for sub in (predict, export):
         sub.add_argument("--out", metavar="FILE", help="write here, atomically, not to stdout")
-    train.add_argument("--layers", required=True, metavar="N,H,…,M", type=_checked(
+    train.add_argument("--layers", metavar="N,H,…,M", type=_checked(
         _sizes, "at least 3 widths >= 1 like 4,8,3 (inputs,hidden…,outputs)"),
-        help="layer widths: inputs, hidden layer(s), outputs, e.g. 4,8,3")
+        help="layer widths: inputs, hidden layer(s), outputs, e.g. 4,8,3 (default: the "
+             "data's inputs and outputs, one hidden layer of 2·sqrt(inputs·outputs) "
+             "neurons, 8 to 32)")
     train.add_argument("--out", required=True, metavar="MODEL.json",
                        help="where to save the model (checked first, written atomically)")
     train.add_argument("--target-columns", metavar="COLS", help="comma-separated names or "
@@ -289,37 +307,70 @@ def load_model(path):
 
 
 def command_train(args, stdout, stderr):
+    import warnings
+
+    from . import defaults
     from .network import NeuralNetwork
-    from .training import TrainingDiverged
+    from .training import TrainingDiverged, TrainingWarning
 
     out, sizes = _destination(args.out, "--out", [args.data], stdout_ok=False), args.layers
+    optimizer_name = args.optimizer or "adam"
+    rate = args.learning_rate
+    if rate is None:
+        rate = defaults.LEARNING_RATE if optimizer_name == "adam" else 0.5
     try:   # checked before any work, like every other option
-        optimizer = get_optimizer(args.optimizer, args.learning_rate, args.momentum)
+        optimizer = get_optimizer(optimizer_name, rate, args.momentum)
     except (TypeError, ValueError) as error:
         raise CommandError(str(error))
     source, name = _source(args.data)
     data = load_csv(source, args.input_columns, args.target_columns, args.header,
-                    args.delimiter, TASKS[args.task], sizes[-1], name)
+                    args.delimiter, TASKS[args.task], sizes[-1] if sizes else 1, name)
+    if sizes is None:   # the defaults: one hidden layer sized from the data
+        sizes = [data.num_inputs, defaults.hidden_width(data.num_inputs, data.num_outputs),
+                 data.num_outputs]
     data.check_sizes(sizes[0], sizes[-1])
-    hidden = args.activation * (len(sizes) - 2) if len(args.activation) == 1 else args.activation
+    plan = defaults.choose(data.samples, sizes[1:-1])
+    activation = args.activation or [defaults.HIDDEN_ACTIVATION]
+    hidden = activation * (len(sizes) - 2) if len(activation) == 1 else activation
     if len(hidden) != len(sizes) - 2:
         raise CommandError("--activation: expected one activation, or one per hidden layer "
                            "(%d), got %d" % (len(sizes) - 2, len(hidden)))
-    output = args.output_activation or hidden[-1]
+    output = args.output_activation or plan["layers"][-1][1]
+    cost = args.cost or ("cross_entropy" if output in ("softmax", "sigmoid") else "squared_error")
     try:
         net = NeuralNetwork.from_layers(
-            sizes[0], list(zip(sizes[1:-1], hidden)) + [(sizes[-1], output)], cost=args.cost,
+            sizes[0], list(zip(sizes[1:-1], hidden)) + [(sizes[-1], output)], cost=cost,
             learning_rate=optimizer.learning_rate or 0.5, seed=args.seed)
+        if data.classes is not None:
+            net.classes = data.classes
     except (TypeError, ValueError) as error:
         raise CommandError(str(error))
+    options = plan["fit"]
+    for key, given in (("epochs", args.epochs), ("batch_size", args.batch_size),
+                       ("patience", args.patience), ("min_delta", args.min_delta),
+                       ("validation_split", args.validation_split)):
+        if given is not None:
+            options[key] = given
+    options["scale_inputs"] = not args.no_scale
+    options["scale_targets"] = not args.no_scale and output == "linear" and \
+        plan["task"] == "numbers"
+    options.pop("optimizer")
+    options.pop("learning_rate")
     if not args.quiet:
         stderr.write("neuronsim: %s\n" % data.summary(CLI_NAMES))
+
+    def show(message, category, *rest):   # fit's warnings: one line each, on stderr
+        stderr.end_line()
+        stderr.write("neuronsim: warning: %s\n" % (message,))
     try:
-        history = net.fit(data.samples, epochs=args.epochs, batch_size=args.batch_size,
-                          optimizer=optimizer, l2=args.l2,
-                          seed=args.seed, error_threshold=args.error_threshold,
-                          max_seconds=args.max_seconds,
-                          callback=None if args.quiet else stderr.progress(args.epochs))
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", TrainingWarning)
+            warnings.showwarning = show
+            history = net.fit(data.samples, optimizer=optimizer, l2=args.l2, seed=args.seed,
+                              error_threshold=args.error_threshold,
+                              max_seconds=args.max_seconds,
+                              callback=None if args.quiet else stderr.progress(
+                                  options["epochs"]), **options)
     except TrainingDiverged as error:
         stderr.end_line()
         stderr.write("neuronsim: error: %s\n" % error)
@@ -331,14 +382,23 @@ def command_train(args, stdout, stderr):
     epochs, error, stop = history.epochs, history.training_error[-1], history.stop_reason
     metadata = dict(data.metadata(), command="train", training={
         "epochs": epochs, "training_error": error, "stop_reason": stop,
+        "best_epoch": history.best_epoch, "restored_best": history.restored,
         "seconds": round(history.seconds, 3), "shuffle_seed": history.seed,
-        "batch_size": args.batch_size, "optimizer": args.optimizer,
-        "momentum": args.momentum, "l2": args.l2})
+        "batch_size": options["batch_size"], "optimizer": optimizer_name,
+        "learning_rate": optimizer.learning_rate, "momentum": args.momentum, "l2": args.l2,
+        "validation_split": options["validation_split"], "patience": options["patience"],
+        "scaled": not args.no_scale, "warnings": list(history.warnings)})
     _emit(dumps(net, metadata), out, "--out", [args.data], stdout)
     if not args.quiet:
-        stderr.write("neuronsim: trained %d epoch%s in %.1fs (stopped by %s), error %.6g; "
+        best = ""
+        if history.validation_error:
+            best = "; best epoch %d, validation error %.6g%s" % (
+                history.best_epoch, history.best_error,
+                ", accuracy %.3f" % history.validation_accuracy[history.best_epoch - 1]
+                if history.validation_accuracy else "")
+        stderr.write("neuronsim: trained %d epoch%s in %.1fs (stopped by %s), error %.6g%s; "
                      "saved %s\n" % (epochs, "" if epochs == 1 else "s", history.seconds, stop,
-                                      error, out))
+                                      error, best, out))
     return 0
 
 

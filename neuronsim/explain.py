@@ -120,7 +120,10 @@ def explain(net, inputs, targets):
             "network (%s) has %d. Explain a smaller network, or read the partials from "
             "net.backprop(inputs, targets) directly"
             % (MAX_WEIGHTS, "-".join(str(s) for s in net.layer_sizes), weights))
-    inputs = net._check_inputs(inputs)
+    from .validation import check_vector
+    raw_inputs = check_vector(inputs, "inputs", net.num_inputs)
+    raw_targets = check_vector(targets, "targets", net.num_outputs)
+    inputs = net._check_inputs(inputs)      # scaled, when the network has a scaling
     targets = net._check_targets(targets)
 
     # The library's own forward and backward pass; weights are not touched.
@@ -152,6 +155,15 @@ def explain(net, inputs, targets):
            else "fixed (train_biases=False)"))
 
     # -- forward ---------------------------------------------------------------
+    scaling = net.input_scaling
+    if scaling is not None:
+        add("")
+        add("Inputs as given x1, x2, …, scaled by the network's input_scaling: "
+            "i = (x − mean) / scale")
+        for k, (name, x, i) in enumerate(zip(input_names, raw_inputs, inputs)):
+            add("  %s = (x%d − %s) / %s = (%s − %s) / %s = %s" % (
+                name, k + 1, "mean", "scale", g(x), p(scaling.mean[k]), p(scaling.scale[k]),
+                g(i)))
     add("")
     add("Forward pass: net = Σ w·in + b, out = f(net)")
     add("  " + "   ".join("%s = %s" % (name, g(x)) for name, x in zip(input_names, inputs)))
@@ -176,6 +188,16 @@ def explain(net, inputs, targets):
     # -- error -----------------------------------------------------------------
     add("")
     errors = cost.errors(targets, outputs, nets, output_layer.activation)
+    scaling = net.target_scaling
+    if scaling is not None:
+        add("Targets as given y1, y2, …, scaled by the network's target_scaling: "
+            "t = (y − mean) / scale; outputs in the same units: out·scale + mean")
+        for k, (name, y, t, out) in enumerate(zip(out_names, raw_targets, targets, outputs)):
+            add("  t_%s = (y%d − mean) / scale = (%s − %s) / %s = %s;   out_%s·scale + mean = "
+                "%s·%s + %s = %s" % (name, k + 1, g(y), p(scaling.mean[k]), p(scaling.scale[k]),
+                                     g(t), name, p(out), p(scaling.scale[k]),
+                                     p(scaling.mean[k]), g(out * scaling.scale[k] +
+                                                           scaling.mean[k])))
     add("Error: E = Σ E_o (cost %s)" % cost.name)
     for name, t, out, error in zip(out_names, targets, outputs, errors):
         formula, numbers = cost.formulas(output_layer.activation, name)[:2]

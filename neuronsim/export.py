@@ -143,10 +143,56 @@ def predict(inputs):
         if value - value != 0.0:
             raise ValueError("inputs[%d]: expected a finite number, got %r" % (index, value))
         values.append(value)
-    for activation, neurons in LAYERS:
+@BEFORE@    for activation, neurons in LAYERS:
         values = activation([_dot(weights, values) + bias for weights, bias in neurons])
-    return values
+@AFTER@    return values
 '''
+
+
+def scaling_source(document):
+    """What a saved model's scaling and class labels add to the module.
+
+    Returns ``(definitions, before, after)``: module-level source (the
+    scaling's numbers as IEEE-754 bit patterns, and with class labels
+    ``CLASSES`` and ``classify(inputs)``), and the lines ``predict`` runs on
+    ``values`` before the first layer and after the last (each "" when there
+    is nothing to do).  They are :class:`~neuronsim.scaling.Standardizer`'s
+    own operations, ``(x − mean) / scale`` and ``y·scale + mean``, so predict
+    stays bit for bit ``NeuralNetwork.predict``.
+    """
+    definitions, before, after = [], "", ""
+    for key, name in (("input_scaling", "INPUT"), ("target_scaling", "TARGET")):
+        scaling = document.get(key)
+        if scaling is None:
+            continue
+        definitions.append("# %s: scaled = (raw - mean) / scale, column by column\n"
+                           "#   mean %s\n#   scale %s\n"
+                           "%s_MEAN = [_float(w) for w in \"%s\".split()]\n"
+                           "%s_SCALE = [_float(w) for w in \"%s\".split()]\n"
+                           % (key, _decimal_list(scaling["mean"]), _decimal_list(scaling["scale"]),
+                              name, " ".join(float_bits(v) for v in scaling["mean"]),
+                              name, " ".join(float_bits(v) for v in scaling["scale"])))
+    if "input_scaling" in document:
+        before = ("    values = [(x - m) / s for x, m, s in zip(values, INPUT_MEAN, "
+                  "INPUT_SCALE)]\n")
+    if "target_scaling" in document:
+        after = ("    values = [y * s + m for y, m, s in zip(values, TARGET_MEAN, "
+                 "TARGET_SCALE)]\n")
+    if "classes" in document:
+        definitions.append(
+            "CLASSES = %r\n\n\n"
+            "def classify(inputs):\n"
+            "    \"\"\"The predicted class label: the largest output's (one output: "
+            "CLASSES[1] when it is at least 0.5).\"\"\"\n"
+            "    outputs = predict(inputs)\n"
+            "    if len(outputs) == 1:\n"
+            "        return CLASSES[1] if outputs[0] >= 0.5 else CLASSES[0]\n"
+            "    best = 0\n"
+            "    for index in range(1, len(outputs)):\n"
+            "        if outputs[index] > outputs[best]:\n"
+            "            best = index\n"
+            "    return CLASSES[best]\n" % (tuple(document["classes"]),))
+    return "\n".join(definitions), before, after
 
 
 def _decimal_list(values):
@@ -199,5 +245,8 @@ def export_source(net):
                      float_bits(neuron["bias"])))
         write("    ]),\n")
     write(")\n")
-    write(_PREDICT)
+    definitions, before, after = scaling_source(document)
+    if definitions:
+        write("\n" + definitions)
+    write(_PREDICT.replace("@BEFORE@", before).replace("@AFTER@", after))
     return "".join(out)

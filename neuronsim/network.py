@@ -20,6 +20,7 @@ from .activations import get_activation
 from .costs import get_cost
 from .layer import NeuronLayer
 from .rng import SplitMix64, fresh_seed
+from .scaling import check_classes, check_scaling
 from .training import evaluate as _evaluate
 from .training import fit as _fit
 from .training import predict as _predict
@@ -104,6 +105,9 @@ class NeuralNetwork:
         self._train_biases = train_biases
         self._seed = seed
         self._unrolled = False   # not built yet (see _unrolled_step)
+        self._input_scaling = None
+        self._target_scaling = None
+        self._classes = None
         for layer in layers:
             layer._adopt(self)
 
@@ -280,6 +284,72 @@ class NeuralNetwork:
                 self._cost.check_activation(activation)
             except ValueError as error:
                 raise ValueError("%s: %s" % (where, error))
+            if self._target_scaling is not None and activation.name != "linear":
+                raise ValueError("%s: this network has a target_scaling, which needs a "
+                                 "'linear' output; set target_scaling = None first" % where)
+
+    # -- what travels with the model: scaling and class labels -------------------
+
+    @property
+    def input_scaling(self):
+        """A :class:`~neuronsim.scaling.Standardizer` every input goes through
+        before the first layer, or None.  Assignable (checked: one column per
+        input); ``fit(scale_inputs=True)`` learns one."""
+        return self._input_scaling
+
+    @input_scaling.setter
+    def input_scaling(self, value):
+        self._input_scaling = check_scaling(value, self._num_inputs, "input_scaling")
+
+    @property
+    def target_scaling(self):
+        """A Standardizer the targets are scaled by (and the outputs unscaled by), or
+        None.  Needs a ``'linear'`` output; ``fit(scale_targets=True)`` learns one."""
+        return self._target_scaling
+
+    @target_scaling.setter
+    def target_scaling(self, value):
+        value = check_scaling(value, self.num_outputs, "target_scaling")
+        if value is not None and self._layers[-1].activation.name != "linear":
+            raise ValueError("target_scaling: needs a 'linear' output activation (scaled "
+                             "targets go below 0 and above 1), this network's is %r"
+                             % self._layers[-1].activation.name)
+        self._target_scaling = value
+
+    @property
+    def classes(self):
+        """The class labels of the outputs (a tuple: one per output, or for a
+        single output the labels of 0 and 1), or None.  Assignable (checked);
+        :meth:`classify` and :meth:`class_probabilities` name classes with them."""
+        return self._classes
+
+    @classes.setter
+    def classes(self, value):
+        self._classes = check_classes(value, self.num_outputs)
+
+    def class_probabilities(self, inputs):
+        """``{label: probability}`` for one input vector, in output order.
+
+        The probabilities are the outputs (softmax: they sum to 1); a single
+        output ``p`` gives ``{class 0: 1 − p, class 1: p}``.  Labels are
+        :attr:`classes`, or the output indices 0, 1, … when it is None.
+        """
+        outputs = self.predict(inputs)
+        if len(outputs) == 1:
+            outputs = [1.0 - outputs[0], outputs[0]]
+        labels = self._classes if self._classes is not None else range(len(outputs))
+        result = {}
+        for label, probability in zip(labels, outputs):
+            result[label] = probability
+        return result
+
+    def classify(self, inputs):
+        """The predicted class label for one input vector: the largest output's
+        (a single output: class 1 when it is at least 0.5), named by :attr:`classes`
+        (its index when that is None)."""
+        from .training import class_of
+        index = class_of(self.predict(inputs))
+        return self._classes[index] if self._classes is not None else index
 
     def _structure_changed(self):
         """An activation or the cost changed: drop what was compiled for the old ones."""
@@ -331,25 +401,58 @@ class NeuralNetwork:
 
     # -- checks at the door --------------------------------------------------
 
+    # Inputs and targets are checked in the user's units and returned scaled:
+    # what the first layer and the cost see (see neuronsim.scaling).
+
     def _check_inputs(self, inputs, name="inputs"):
-        return check_vector(inputs, name, self._num_inputs)
+        inputs = check_vector(inputs, name, self._num_inputs)
+        if self._input_scaling is not None:
+            inputs = self._input_scaling.transform(inputs)
+        return inputs
 
     def _check_targets(self, targets, name="targets"):
         targets = check_vector(targets, name, len(self._layers[-1]._neurons))
+        if self._target_scaling is not None:
+            targets = self._target_scaling.transform(targets)
         self._cost.check_targets(targets, name)
         return targets
 
-    def _check_samples(self, samples, name="training_sets"):
+    def _check_samples(self, samples, name="training_sets", scaled=True):
         samples = check_samples(samples, self._num_inputs, len(self._layers[-1]._neurons), name)
+        if scaled:
+            samples = self._scale_samples(samples, self._input_scaling, self._target_scaling)
         for index, (_, targets) in enumerate(samples):
             self._cost.check_targets(targets, "%s[%d].targets" % (name, index))
         return samples
 
+    @staticmethod
+    def _scale_samples(samples, input_scaling, target_scaling):
+        """Checked samples in the user's units → new scaled ones (or the same list)."""
+        if input_scaling is None and target_scaling is None:
+            return samples
+        scale_in = input_scaling.transform if input_scaling is not None else list
+        scale_out = target_scaling.transform if target_scaling is not None else list
+        return [(scale_in(inputs), scale_out(targets)) for inputs, targets in samples]
+
+    def _unscaled_outputs(self, outputs):
+        """The output layer's values in the user's units (a new list)."""
+        if self._target_scaling is not None:
+            return self._target_scaling.inverse(outputs)
+        return list(outputs)
+
     # -- forward -------------------------------------------------------------
 
     def feed_forward(self, inputs):
-        """The network's outputs for one input vector; every neuron keeps its net and out."""
-        return self._feed_forward(self._check_inputs(inputs))
+        """The network's outputs for one input vector; every neuron keeps its net and out.
+
+        Inputs are in the user's units (the :attr:`input_scaling`, if any, is
+        applied first), and so are the outputs (unscaled by the
+        :attr:`target_scaling`, if any; the output neurons keep the scaled value).
+        """
+        outputs = self._feed_forward(self._check_inputs(inputs))
+        if self._target_scaling is not None:
+            return self._target_scaling.inverse(outputs)
+        return outputs
 
     def _feed_forward(self, values):
         for layer in self._layers:

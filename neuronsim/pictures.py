@@ -115,11 +115,14 @@ def network_svg(net, inputs=None, targets=None, label=None, title=None):
     if connections > MAX_CONNECTIONS:
         raise ValueError("net: to_svg draws up to %d weights, this network has %d"
                          % (MAX_CONNECTIONS, connections))
+    raw = None
     if inputs is not None:
         if targets is not None:
             net.backprop(inputs, targets)      # checks both first
         else:
             net.feed_forward(inputs)
+        if net.input_scaling is not None:      # the circles show the scaled inputs
+            raw = check_vector(inputs, "inputs", net.num_inputs)
     if label == "gradient" and any(n.delta is None for layer in net.layers for n in layer.neurons):
         raise ValueError("label: 'gradient' needs ∂E/∂w from a backward pass; pass inputs "
                          "and targets, or call net.backprop(inputs, targets) first")
@@ -192,6 +195,15 @@ def network_svg(net, inputs=None, targets=None, label=None, title=None):
             if value is not None:
                 body.append(_element("text", _short(value), x=_fmt(x), y=_fmt(y + 4),
                                      font_size=11, text_anchor="middle", fill=INK))
+            if c == 0 and raw is not None:
+                body.append(_element("text", "x=%s" % _number(raw[k], 4), x=_fmt(x),
+                                     y=_fmt(y + radius + 13), font_size=9,
+                                     text_anchor="middle", fill="#666666"))
+            if c == len(names) - 1 and net.target_scaling is not None and value is not None:
+                s = net.target_scaling
+                body.append(_element("text", "y=%s" % _number(value * s.scale[k] + s.mean[k], 4),
+                                     x=_fmt(x + radius + 4), y=_fmt(y + 4), font_size=9,
+                                     fill="#666666"))
             bias = biases[c][k]
             if bias is not None:
                 body.append(_element("text", "b=%s" % _number(bias, 3), x=_fmt(x),
@@ -207,6 +219,10 @@ def network_svg(net, inputs=None, targets=None, label=None, title=None):
         body.append(_element("text", text, x=x + 32, y=legend_y + 4, font_size=11, fill=INK))
         x += 150
     note = "thickness ∝ |w|; circles show out"
+    if net.input_scaling is not None:
+        note += " (inputs scaled: (x − mean)/scale)"
+    if net.target_scaling is not None:
+        note += "; y = out·scale + mean"
     if label:
         note += "; labels: %s, coloured by its sign" % ("w" if label == "weight" else "∂E/∂w")
     body.append(_element("text", note, x=x, y=legend_y + 4, font_size=11, fill="#555555"))

@@ -5,11 +5,14 @@ input width, the cost, the options needed to go on training, and one entry
 per layer (hidden first, output last) holding its activation and, neuron by
 neuron, its weights (in input order: w1, w2 feed h1) and its bias::
 
-    {"format": "neuronsim-network", "version": 2,
+    {"format": "neuronsim-network", "version": 3,
      "num_inputs": 2, "cost": "squared_error",
      "learning_rate": 0.5, "train_biases": false, "seed": 7,
      "layers": [{"activation": "sigmoid",
                  "neurons": [{"weights": [0.15, 0.2], "bias": 0.35}, ...]}, ...],
+     "input_scaling": {"mean": [...], "scale": [...]},   # optional (version 3)
+     "target_scaling": {"mean": [...], "scale": [...]},  # optional (version 3)
+     "classes": ["setosa", "versicolor", "virginica"],   # optional (version 3)
      "metadata": {...}}                      # optional, free-form (see _check_metadata)
 
 Floats are written with ``repr`` (the shortest text that reads back as the
@@ -44,13 +47,15 @@ from .layer import NeuronLayer
 from .validation import check_vector, describe
 
 FORMAT = "neuronsim-network"
-#: The version this neuronsim writes.  Version 2 lets every hidden layer
-#: have its own activation; version 1 (every hidden layer the same) still loads.
-VERSION = 2
-VERSIONS = (1, 2)
+#: The version this neuronsim writes.  Version 3 adds the scaling and class
+#: labels that travel with the model (neuronsim.scaling); version 2 lets every
+#: hidden layer have its own activation; versions 1 and 2 still load.
+VERSION = 3
+VERSIONS = (1, 2, 3)
 
 _TOP_KEYS = ("format", "version", "num_inputs", "cost", "learning_rate", "train_biases",
-             "seed", "layers", "metadata")
+             "seed", "layers", "input_scaling", "target_scaling", "classes", "metadata")
+_VERSION_3_KEYS = ("input_scaling", "target_scaling", "classes")
 _REQUIRED_TOP_KEYS = ("format", "version", "num_inputs", "cost", "layers")
 _LAYER_KEYS = ("activation", "neurons")
 _NEURON_KEYS = ("weights", "bias")
@@ -103,6 +108,10 @@ def to_dict(net, metadata=None):
         "seed": net.seed,
         "layers": layers,
     }
+    for key in _VERSION_3_KEYS:   # written only when the network has them
+        value = getattr(net, key)
+        if value is not None:
+            document[key] = value.to_dict() if key != "classes" else list(value)
     if metadata is not None:
         document["metadata"] = metadata
     return document
@@ -193,8 +202,8 @@ def from_dict(document, cls=None):
     if isinstance(version, bool) or not isinstance(version, int):
         _fail("version", "expected a whole number, got %s" % describe(version))
     if version not in VERSIONS:
-        _fail("version", "this neuronsim reads versions %s, got %d%s"
-              % (" and ".join(str(v) for v in VERSIONS), version,
+        _fail("version", "this neuronsim reads versions %s and %d, got %d%s"
+              % (", ".join(str(v) for v in VERSIONS[:-1]), VERSIONS[-1], version,
                  " (a newer neuronsim wrote it)" if version > VERSION else ""))
     num_inputs = _whole_number(document["num_inputs"], "num_inputs", 1)
     cost = _name(document["cost"], "cost", COSTS, "cost")
@@ -208,6 +217,10 @@ def from_dict(document, cls=None):
     metadata = document.get("metadata")
     if metadata is not None and not isinstance(metadata, dict):
         _fail("metadata", "expected a JSON object, got %s" % describe(metadata))
+    if version < 3:
+        for key in _VERSION_3_KEYS:
+            if key in document:
+                _fail(key, "version %d files have no %r (version 3 added it)" % (version, key))
 
     layers = document["layers"]
     if not isinstance(layers, list):
@@ -256,10 +269,43 @@ def from_dict(document, cls=None):
             built.append(NeuronLayer(len(layer["neurons"]), width, weights[index], biases[index],
                                      activations[index], name="layers[%d]" % index))
             width = len(layer["neurons"])
-        return cls.from_layers(num_inputs, built, cost=cost, learning_rate=learning_rate,
-                               train_biases=train_biases, seed=seed)
+        net = cls.from_layers(num_inputs, built, cost=cost, learning_rate=learning_rate,
+                              train_biases=train_biases, seed=seed)
     except (TypeError, ValueError) as error:  # every check above should have caught it
         raise ModelFileError(str(error))
+    _load_version_3_keys(net, document)
+    return net
+
+
+def _load_version_3_keys(net, document):
+    """The scaling and class labels, checked by the network's own setters."""
+    from .scaling import Standardizer
+    for key in _VERSION_3_KEYS:
+        value = document.get(key)
+        if value is None:
+            continue
+        try:
+            if key == "classes":
+                if not isinstance(value, list):
+                    _fail(key, "expected a list of labels, got %s" % describe(value))
+            else:
+                if not isinstance(value, dict):
+                    _fail(key, "expected a JSON object with 'mean' and 'scale', got %s"
+                          % describe(value))
+                _check_keys(value, key, ("mean", "scale"), ("mean", "scale"))
+                for part in ("mean", "scale"):
+                    if not isinstance(value[part], list):
+                        _fail("%s.%s" % (key, part), "expected a list of numbers, got %s"
+                              % describe(value[part]))
+                value = Standardizer(value["mean"], value["scale"])
+            setattr(net, key, value)
+        except (TypeError, ValueError) as error:
+            if isinstance(error, ModelFileError):
+                raise
+            message = str(error)
+            if not message.startswith(key):
+                message = "%s.%s" % (key, message)
+            raise ModelFileError(message)
 
 
 def _reject_constant(name):

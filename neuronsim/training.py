@@ -52,10 +52,12 @@ weights at the end of the epoch.
 This module runs on MicroPython too (no ``typing``, no f-strings).
 """
 
+import math
 import time
 
 from .optimizers import SGD, Optimizer, get_optimizer
 from .rng import SplitMix64, fresh_seed
+from .scaling import Standardizer
 from .validation import check_number, check_positive_int, check_seed, describe
 from .vector import HAS_SUMPROD, dot, subtract_scaled_steps_in_place
 
@@ -65,7 +67,44 @@ try:
 except AttributeError:  # MicroPython
     _clock = time.time
 
-STOP_REASONS = ("epochs", "error_threshold", "max_seconds", "callback")
+STOP_REASONS = ("epochs", "error_threshold", "max_seconds", "callback", "patience")
+
+#: Training has diverged when an epoch's error (training, or the monitored
+#: validation error) is more than this many times where it started: the
+#: larger of the first epoch's error and the error of always predicting the
+#: mean target (the majority class).  inf and nan are divergence too.
+DIVERGENCE_FACTOR = 1000.0
+
+#: Training "learned nothing" when, after at least LEARNED_NOTHING_EPOCHS
+#: epochs, its best training error is still at least this fraction of the
+#: error of always predicting the mean target (the majority class).
+LEARNED_NOTHING_FRACTION = 0.99
+LEARNED_NOTHING_EPOCHS = 10
+
+#: What each output activation can reach: targets outside get a warning.
+OUTPUT_RANGES = {"sigmoid": (0.0, 1.0), "softmax": (0.0, 1.0), "tanh": (-1.0, 1.0),
+                 "relu": (0.0, None)}
+
+try:
+    _WarningBase = UserWarning
+except NameError:  # a MicroPython build without warning classes
+    _WarningBase = Exception
+
+
+class TrainingWarning(_WarningBase):
+    """fit's one-line warnings: targets the output cannot reach, or a run that
+    learned nothing.  Each is also kept in ``History.warnings``."""
+
+
+def _warn(history, message):
+    """Say it once through ``warnings`` (filterable, or an error with -W error)
+    and keep it in the History, where programs (the command line) read it."""
+    history.warnings.append(message)
+    try:
+        import warnings
+        warnings.warn(message, TrainingWarning, stacklevel=4)   # at the fit call
+    except ImportError:  # MicroPython without micropython-lib's warnings
+        print("neuronsim: warning: " + message)
 
 class TrainingDiverged(ArithmeticError):
     """Training produced a non-finite error or weight; the network was restored.
@@ -94,7 +133,13 @@ class History:
       right after each epoch (empty unless the validation targets are class
       labels: one-hot vectors, or 0/1 for a single output);
     * ``epochs``: how many epochs ran; ``stop_reason``: ``"epochs"``,
-      ``"error_threshold"``, ``"max_seconds"`` or ``"callback"``;
+      ``"error_threshold"``, ``"max_seconds"``, ``"callback"`` or ``"patience"``;
+    * ``best_epoch``: the epoch with the lowest monitored error (the
+      validation error when there is validation, else the training error;
+      an epoch counts as better only by more than ``min_delta``), and
+      ``best_error`` that error; ``restored``: True when fit put that
+      epoch's weights back;
+    * ``warnings``: the warning lines fit gave (see :class:`TrainingWarning`);
     * ``seconds``: wall-clock time of the whole fit; ``seed``: the shuffling
       seed used (drawn from the OS when none was given).
     """
@@ -105,6 +150,10 @@ class History:
         self.validation_accuracy = []
         self.epochs = 0
         self.stop_reason = None
+        self.best_epoch = None
+        self.best_error = None
+        self.restored = False
+        self.warnings = []
         self.seconds = 0.0
         self.seed = seed
 
@@ -116,6 +165,10 @@ class History:
             "validation_accuracy": list(self.validation_accuracy),
             "epochs": self.epochs,
             "stop_reason": self.stop_reason,
+            "best_epoch": self.best_epoch,
+            "best_error": self.best_error,
+            "restored": self.restored,
+            "warnings": list(self.warnings),
             "seconds": self.seconds,
             "seed": self.seed,
         }
@@ -178,7 +231,7 @@ def _evaluate_checked(net, samples, with_accuracy):
 
 def predict(net, inputs):
     """The network's outputs for one input vector (a new list)."""
-    return list(net._feed_forward(net._check_inputs(inputs)))
+    return net._unscaled_outputs(net._feed_forward(net._check_inputs(inputs)))
 
 
 def evaluate(net, data):
@@ -271,8 +324,9 @@ def _restore(neurons, saved):
 
 def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
         optimizer="sgd", momentum=0.0, l2=0.0, shuffle=True, seed=None,
-        validation_data=None, error_threshold=None, max_seconds=None, callback=None,
-        verbose=False, **unknown):
+        validation_data=None, validation_split=0.0, patience=None, min_delta=0.0,
+        restore_best=True, scale_inputs=False, scale_targets=False,
+        error_threshold=None, max_seconds=None, callback=None, verbose=False, **unknown):
     """Train ``net`` on ``training_data``, a list of ``(inputs, targets)``; return a History.
 
     * ``epochs``: passes over the data (at most);
@@ -285,7 +339,22 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
     * ``l2``: λ, weight decay (weights only, never biases);
     * ``shuffle``: reshuffle a private copy each epoch, from ``seed``
       (None: drawn from the OS and recorded in the History);
-    * ``validation_data``: samples to score after each epoch;
+    * ``validation_data``: samples to score after each epoch; or
+      ``validation_split``: the fraction of ``training_data`` (in [0, 1)) held
+      out for that, drawn from ``seed`` and stratified when every target is a
+      class label (each class keeps its share);
+    * ``patience``: stop when the monitored error (the validation error, or
+      without validation the training error) has not improved by more than
+      ``min_delta`` for that many epochs (``stop_reason="patience"``);
+    * ``restore_best``: with validation, fit returns the network with the
+      weights of the epoch of lowest validation error (``History.best_epoch``)
+      however it stopped; on divergence, the best epoch's weights are put
+      back (False: the last good epoch's);
+    * ``scale_inputs``, ``scale_targets``: learn a
+      :class:`~neuronsim.scaling.Standardizer` for the inputs (the targets:
+      needs a ``'linear'`` output) from the training data and store it in the
+      network, which then takes and gives values in your units everywhere; a
+      network that already has one keeps it (its weights were trained with it);
     * ``error_threshold``, ``max_seconds``: stop early when the epoch's
       training error falls below it, or after that long;
     * ``callback(epoch, history)``: called after each epoch; a true result stops;
@@ -294,8 +363,14 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
 
     Every argument and every sample is checked before the first step: a
     rejected call leaves the network untouched.  ``error_threshold``,
-    ``max_seconds`` and divergence are checked at the end of each epoch.
-    When fit returns, or calls ``callback``, every weight is current.
+    ``max_seconds``, ``patience`` and divergence are checked at the end of
+    each epoch.  When fit returns, or calls ``callback``, every weight is current.
+
+    Divergence (:class:`TrainingDiverged`): an error or weight that is inf or
+    nan, or an error more than :data:`DIVERGENCE_FACTOR` times where it
+    started.  Warnings (:class:`TrainingWarning`, also in ``History.warnings``):
+    targets outside what the output activation reaches, and a run that learned
+    nothing (see :data:`LEARNED_NOTHING_FRACTION`).
     """
     if unknown:
         names = sorted(unknown)
@@ -304,27 +379,62 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
             ", ".join(FIT_OPTIONS)))
     epochs = check_positive_int(epochs, "epochs")
     batch_size = check_positive_int(batch_size, "batch_size")
-    optimizer = _choose_optimizer(net, optimizer, learning_rate, momentum)
+    optimizer_argument = optimizer
     l2 = check_number(l2, "l2", minimum=0.0)
-    if not isinstance(shuffle, bool):
-        raise TypeError("shuffle: expected True or False, got %s" % describe(shuffle))
+    for name, flag in (("shuffle", shuffle), ("restore_best", restore_best),
+                       ("scale_inputs", scale_inputs), ("scale_targets", scale_targets)):
+        if not isinstance(flag, bool):
+            raise TypeError("%s: expected True or False, got %s" % (name, describe(flag)))
     seed = check_seed(seed)
-    if validation_data is not None:
-        validation_data = net._check_samples(validation_data, "validation_data")
+    validation_split = check_number(validation_split, "validation_split", minimum=0.0)
+    if validation_split >= 1.0:
+        raise ValueError("validation_split: expected a fraction in [0, 1), got %s"
+                         % describe(validation_split))
+    if validation_split and validation_data is not None:
+        raise ValueError("validation_split: give validation_data or validation_split, not both")
+    if patience is not None:
+        patience = check_positive_int(patience, "patience")
+    min_delta = check_number(min_delta, "min_delta", minimum=0.0)
+    if scale_targets and net.target_scaling is None and net.output_activation.name != "linear":
+        raise ValueError("scale_targets: needs a 'linear' output activation (scaled targets "
+                         "go below 0 and above 1), this network's is %r"
+                         % net.output_activation.name)
     if error_threshold is not None:
         error_threshold = check_number(error_threshold, "error_threshold", positive=True)
     if max_seconds is not None:
         max_seconds = check_number(max_seconds, "max_seconds", positive=True)
     callback = _check_callback(callback)
     verbose = _check_verbose(verbose)
-    samples = net._check_samples(training_data, "training_data")
-
-    every = 1 if verbose is True else (0 if verbose is False else verbose)
+    # Samples are checked in the user's units, then scaled with the network's
+    # scaling or the one learned here from the training part.
+    if validation_data is not None:
+        validation_data = net._check_samples(validation_data, "validation_data", scaled=False)
+    samples = net._check_samples(training_data, "training_data", scaled=False)
     if seed is None:
         seed = fresh_seed()
+    if validation_split:
+        samples, validation_data = split_validation(samples, validation_split, seed)
+    input_scaling, target_scaling = net.input_scaling, net.target_scaling
+    if scale_inputs and input_scaling is None:
+        input_scaling = Standardizer.from_rows([inputs for inputs, _ in samples])
+    if scale_targets and target_scaling is None:
+        target_scaling = Standardizer.from_rows([targets for _, targets in samples])
+    scale = net._scale_samples
+    samples = scale(samples, input_scaling, target_scaling)
+    if validation_data is not None:
+        validation_data = scale(validation_data, input_scaling, target_scaling)
+    optimizer = _choose_optimizer(net, optimizer_argument, learning_rate, momentum)
+    # Every argument has been checked: from here on the network is ours.
+    previous_scaling = (net.input_scaling, net.target_scaling)
+    net._input_scaling, net._target_scaling = input_scaling, target_scaling
+
+    every = 1 if verbose is True else (0 if verbose is False else verbose)
     rng = SplitMix64(seed) if shuffle else None
     with_accuracy = validation_data is not None and all(
         is_class_label(targets) for _, targets in validation_data)
+    history = History(seed)
+    _check_target_range(net, samples, target_scaling is not None, history)
+    baseline = baseline_error(net, samples)
 
     neurons = [neuron for layer in net.layers for neuron in layer.neurons]
     plain = getattr(optimizer, "plain", False) and isinstance(optimizer, SGD) and not l2
@@ -333,10 +443,12 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
     if not plain:
         stepper = _Stepper(net, optimizer, l2)
 
-    history = History(seed)
     count = len(samples)
     order = list(samples)  # our own copy: shuffling never touches the caller's list
     saved = _snapshot(neurons)
+    best_saved = None
+    since_best = 0
+    limit = None          # the error above which training has diverged (set after epoch 1)
     start = _clock()
     train = net._train
 
@@ -359,23 +471,62 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
         finally:
             net._take_held_steps()   # from here on, every weight is current
         error = total / count
-        if error - error != 0.0 or not _all_finite(neurons):
-            _restore(neurons, saved)
+        validation_error = accuracy = None
+        problem = None
+        if error - error != 0.0:
+            problem = "the training error became %s" % error
+        elif not _all_finite(neurons):
+            problem = "the weights became non-finite"
+        else:
+            if validation_data is not None:
+                try:
+                    validation_error, accuracy = _evaluate_checked(net, validation_data,
+                                                                   with_accuracy)
+                except (OverflowError, ZeroDivisionError, ValueError):
+                    validation_error = float("nan")
+                if validation_error - validation_error != 0.0:
+                    problem = "the validation error became %s" % validation_error
+            if problem is None and limit is not None:
+                if error > limit:
+                    problem = "the training error %.6g is more than %g times where it " \
+                              "started" % (error, DIVERGENCE_FACTOR)
+                elif validation_error is not None and validation_error > limit:
+                    problem = "the validation error %.6g is more than %g times where it " \
+                              "started" % (validation_error, DIVERGENCE_FACTOR)
+        if problem is not None:
+            if restore_best and best_saved is not None:
+                _restore(neurons, best_saved)
+                history.restored = True
+                state = "the best epoch, %d" % history.best_epoch
+            else:
+                _restore(neurons, saved)
+                state = "epoch %d" % (epoch - 1)
+            if epoch == 1:
+                net._input_scaling, net._target_scaling = previous_scaling
             history.seconds = _clock() - start
             raise TrainingDiverged(
-                "training diverged in epoch %d: the %s became %s; the network was restored "
-                "to its state after epoch %d (try a smaller learning_rate)" % (
-                    epoch, "training error" if error - error != 0.0 else "weights",
-                    error if error - error != 0.0 else "non-finite", epoch - 1),
+                "training diverged in epoch %d: %s; the network was restored to its state "
+                "after %s (try a smaller learning_rate)" % (epoch, problem, state),
                 epoch, history)
         saved = _snapshot(neurons)
 
         history.training_error.append(error)
+        monitored = error
         if validation_data is not None:
-            validation_error, accuracy = _evaluate_checked(net, validation_data, with_accuracy)
             history.validation_error.append(validation_error)
+            monitored = validation_error
             if with_accuracy:
                 history.validation_accuracy.append(accuracy)
+        if limit is None:
+            reference = max(error, monitored, baseline if baseline is not None else 0.0)
+            limit = DIVERGENCE_FACTOR * reference
+        if history.best_error is None or monitored < history.best_error - min_delta:
+            history.best_error = monitored
+            history.best_epoch = epoch
+            best_saved = saved
+            since_best = 0
+        else:
+            since_best += 1
         history.epochs = epoch
         elapsed = _clock() - start
         history.seconds = elapsed
@@ -385,6 +536,8 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
             stop = "error_threshold"
         elif callback is not None and callback(epoch, history):
             stop = "callback"
+        elif patience is not None and since_best >= patience:
+            stop = "patience"
         elif max_seconds is not None and elapsed >= max_seconds:
             stop = "max_seconds"
         elif epoch == epochs:
@@ -394,13 +547,121 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
         if stop is not None:
             history.stop_reason = stop
             break
+    if restore_best and validation_data is not None and history.best_epoch != history.epochs:
+        _restore(neurons, best_saved)
+        history.restored = True
     history.seconds = _clock() - start
+    _check_learned_something(history, baseline, input_scaling is not None)
     return history
 
 
 FIT_OPTIONS = ("epochs", "batch_size", "learning_rate", "optimizer", "momentum", "l2",
-               "shuffle", "seed", "validation_data", "error_threshold", "max_seconds",
-               "callback", "verbose")
+               "shuffle", "seed", "validation_data", "validation_split", "patience",
+               "min_delta", "restore_best", "scale_inputs", "scale_targets",
+               "error_threshold", "max_seconds", "callback", "verbose")
+
+
+# -- validation split, baseline and warnings -----------------------------------
+
+def split_validation(samples, fraction, seed):
+    """``(training, validation)``: a seeded split of ``samples``, each part in
+    the original order.  When every target is a class label, each class gives
+    ``fraction`` of its samples (rounded, at least one of a class of two or
+    more), so both parts keep the class proportions.
+
+    >>> data = [([float(i)], [1.0, 0.0] if i < 8 else [0.0, 1.0]) for i in range(10)]
+    >>> training, validation = split_validation(data, 0.5, seed=3)
+    >>> len(training), len(validation), sum(t[1] for _, t in validation)
+    (5, 5, 1.0)
+    """
+    rng = SplitMix64(seed)
+    keys, groups = [], {}
+    labelled = all(is_class_label(targets) for _, targets in samples)
+    for index, (_, targets) in enumerate(samples):
+        key = class_of(targets) if labelled else 0
+        if key not in groups:
+            groups[key] = []
+            keys.append(key)
+        groups[key].append(index)
+    chosen = [False] * len(samples)
+    for key in keys:
+        members = groups[key]
+        take = int(fraction * len(members) + 0.5)
+        if len(members) >= 2:
+            take = min(max(take, 1), len(members) - 1)
+        rng.shuffle(members)
+        for index in members[:take]:
+            chosen[index] = True
+    training = [sample for sample, out in zip(samples, chosen) if not out]
+    validation = [sample for sample, out in zip(samples, chosen) if out]
+    if not training or not validation:
+        raise ValueError("validation_split: %r of %d sample%s leaves no %s sample" % (
+            fraction, len(samples), "" if len(samples) == 1 else "s",
+            "validation" if not validation else "training"))
+    return training, validation
+
+
+def baseline_error(net, samples):
+    """The mean error per sample of always predicting the mean target vector
+    (for class labels: each class's share), by the network's own cost; None
+    when that cannot be said (a custom cost, or a constant target)."""
+    width = len(samples[0][1])
+    means = [0.0] * width
+    for _, targets in samples:
+        for k in range(width):
+            means[k] += targets[k]
+    means = [m / len(samples) for m in means]
+    activation = net.output_activation
+    name = activation.name
+    outputs = means
+    if name in ("sigmoid", "softmax"):
+        outputs = [min(max(m, 1e-12), 1.0 - 1e-12) for m in means]
+        if name == "sigmoid":
+            nets = [math.log(p / (1.0 - p)) for p in outputs]
+        else:
+            nets = [math.log(p) for p in outputs]
+    else:
+        nets = list(outputs)
+    try:
+        total = 0.0
+        for _, targets in samples:
+            total += net.cost.fn(targets, outputs, nets, activation)
+    except Exception:   # a custom cost that needs more than this: no baseline
+        return None
+    error = total / len(samples)
+    return error if error > 0.0 and error - error == 0.0 else None
+
+
+def _check_target_range(net, samples, scaled, history):
+    """One warning when a target is outside what the output activation reaches."""
+    name = net.output_activation.name
+    if name not in OUTPUT_RANGES:
+        return
+    low, high = OUTPUT_RANGES[name]
+    smallest = min(min(targets) for _, targets in samples)
+    largest = max(max(targets) for _, targets in samples)
+    if smallest >= low and (high is None or largest <= high):
+        return
+    reach = "[%g, %g]" % (low, high) if high is not None else "[%g, ∞)" % low
+    _warn(history, "the %stargets range from %.6g to %.6g but the output activation %r only "
+                   "reaches %s: use a 'linear' output with cost 'squared_error' and "
+                   "scale_targets=True (the command line's --output-activation linear)"
+                   % ("scaled " if scaled else "", smallest, largest, name, reach))
+
+
+def _check_learned_something(history, baseline, scaled_inputs):
+    """One warning when, after a real run, training did no better than a constant."""
+    if baseline is None or history.epochs < LEARNED_NOTHING_EPOCHS or history.warnings:
+        return   # one warning line: targets out of range already said what to change
+    best = min(history.training_error)
+    if best < LEARNED_NOTHING_FRACTION * baseline:
+        return
+    hint = "try another learning_rate, more epochs or more hidden neurons" if scaled_inputs \
+        else "scale the inputs (scale_inputs=True; on the command line, leave out --no-scale), or " \
+             "try another learning_rate"
+    _warn(history, "training learned nothing: its best training error %.6g is no better "
+                   "than always predicting the mean target or the majority class (%.6g); %s"
+                   % (best, baseline, hint))
 
 
 def _progress_line(history, epochs):

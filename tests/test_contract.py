@@ -248,7 +248,8 @@ def test_fit_shows_its_keywords():
     parameters = inspect.signature(NeuralNetwork.fit).parameters
     for name in ("epochs", "batch_size", "learning_rate", "optimizer", "momentum", "l2",
                  "shuffle", "seed", "validation_data", "error_threshold", "max_seconds",
-                 "callback", "verbose"):
+                 "callback", "verbose", "validation_split", "patience", "min_delta",
+                 "restore_best", "scale_inputs", "scale_targets"):
         assert parameters[name].kind is inspect.Parameter.KEYWORD_ONLY, name
 
 

@@ -232,12 +232,21 @@ names = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters
     lambda n: n == n.strip() and not n.startswith("\ufeff"))
 
 
+def _number_or_text(label):
+    try:
+        return float(label)
+    except ValueError:
+        return label
+
+
 @st.composite
 def datasets(draw):
     num_inputs = draw(st.integers(1, 4))
     classes = draw(st.booleans())
     if classes:
-        labels = sorted_labels(draw(st.lists(names, min_size=1, max_size=4, unique=True)))
+        # Distinct as numbers too: '0' and '00' in one column is refused on purpose.
+        labels = sorted_labels(draw(st.lists(names, min_size=1, max_size=4, unique=True).filter(
+            lambda found: len(set(_number_or_text(label) for label in found)) == len(found))))
         column_names = draw(st.lists(names, min_size=num_inputs + 1, max_size=num_inputs + 1,
                                      unique=True))
         samples = [(draw(st.lists(finite, min_size=num_inputs, max_size=num_inputs)),

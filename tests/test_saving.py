@@ -107,7 +107,7 @@ def test_train_biases_false_survives_and_keeps_biases_fixed(tmp_path):
 def test_the_document_is_plain_json_with_format_and_version(example):
     document = example.to_dict(metadata={"columns": ["a", "b"]})
     assert json.loads(json.dumps(document)) == document
-    assert (document["format"], document["version"]) == ("neuronsim-network", 2)
+    assert (document["format"], document["version"]) == ("neuronsim-network", 3)
     assert document["layers"][1]["neurons"][0] == {"weights": [0.4, 0.45], "bias": 0.6}
     assert document["metadata"] == {"columns": ["a", "b"]}
     assert saving.from_dict(document).feed_forward(INPUTS) == example.feed_forward(INPUTS)
@@ -168,9 +168,9 @@ def broken(change):
      "layers: expected at least 2 layers (hidden and output), got 1"),
     (lambda d: d.__setitem__("format", "keras"),
      "format: expected 'neuronsim-network', got 'keras' (str)"),
-    (lambda d: d.__setitem__("version", 3),
-     "version: this neuronsim reads versions 1 and 2, got 3 (a newer neuronsim wrote it)"),
-    (lambda d: d.__setitem__("version", 0), "version: this neuronsim reads versions 1 and 2, got 0"),
+    (lambda d: d.__setitem__("version", 4),
+     "version: this neuronsim reads versions 1, 2 and 3, got 4 (a newer neuronsim wrote it)"),
+    (lambda d: d.__setitem__("version", 0), "version: this neuronsim reads versions 1, 2 and 3, got 0"),
     (lambda d: d.__setitem__("version", "1"), "version: expected a whole number, got '1'"),
     (lambda d: d.pop("layers"), "missing key 'layers'"),
     (lambda d: d.__setitem__("num_inputs", 0), "num_inputs: expected a whole number >= 1, got 0"),
@@ -384,7 +384,7 @@ def test_a_version_1_file_still_loads():
     document["version"] = 1
     loaded = saving.from_dict(document)
     assert snapshot(loaded) == snapshot(net)
-    assert saving.to_dict(loaded)["version"] == saving.VERSION == 2
+    assert saving.to_dict(loaded)["version"] == saving.VERSION == 3
 
 
 class Subclassed(NeuralNetwork):

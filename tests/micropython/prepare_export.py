@@ -21,7 +21,17 @@ CASES = [
                        "cost": "cross_entropy"}),
     (50, 20, 2, {"seed": 3, "activation": "relu", "output_activation": "linear"}),
     (40, [10, 10], 4, {"seed": 4, "activation": "leaky_relu", "output_activation": "sigmoid"}),
+    (3, 5, 2, {"seed": 5, "activation": "tanh", "output_activation": "linear"}),   # scaled
 ]
+
+
+def add_scaling(net, index):
+    """The last case carries an input and a target scaling (format version 3)."""
+    from neuronsim.scaling import Standardizer
+
+    if index == len(CASES) - 1:
+        net.input_scaling = Standardizer([0.25, -300.0, 5e4], [0.1, 42.0, 2.5e4])
+        net.target_scaling = Standardizer([1000.0, -3.0], [250.0, 0.7])
 
 
 def rows_for(num_inputs, seed):
@@ -44,6 +54,7 @@ def main():
     rows = {}
     for index, (num_inputs, hidden, num_outputs, options) in enumerate(CASES):
         net = NeuralNetwork(num_inputs, hidden, num_outputs, **options)
+        add_scaling(net, index)
         net.save(os.path.join(out, "export_%d.json" % index))
         with open(os.path.join(out, "export_%d.py" % index), "w", encoding="utf-8") as handle:
             handle.write(net.export_source())
