@@ -327,6 +327,11 @@ class NeuralNetwork:
         from .export import export_source
         return export_source(self)
 
+    def export(self, target="python", **options):
+        """Standalone source for ``target`` ("python", "c", "javascript"); see neuronsim.export."""
+        from .export import export
+        return export(self, target, **options)
+
     # -- the hot path, chosen by size ------------------------------------------
 
     _unrolled = None        # (cost, run) once built; see neuronsim/unrolled.py
