@@ -203,6 +203,19 @@ def build_parser():
                "python3 -c 'import iris_model; print(iris_model.predict([5.1, 3.5, 1.4, 0.2]))'")
     export.add_argument("model", metavar="MODEL.json")
     export.add_argument("--out", metavar="FILE.py", help="write here instead of stdout")
+    export.add_argument("--to", choices=("python", "c", "javascript"), default="python",
+                        help="target language (default python); see docs/export.md")
+    export.add_argument("--type", choices=("double", "float", "int16"), default="double",
+                        help="--to c: number type (int16: integer-only, no FPU)")
+    export.add_argument("--prefix", default="model", help="--to c: prefix of the C names; "
+                        "--to javascript --form script: the global's name")
+    export.add_argument("--selftest", type=int, default=0, metavar="N",
+                        help="--to c: embed N golden inputs/outputs and PREFIX_selftest()")
+    export.add_argument("--data", metavar="DATA.csv", help="--to c: the training data, for "
+                        "the float/int16 accuracy and int16 formats (default: the model's "
+                        "training file, if it lies next to the model)")
+    export.add_argument("--form", choices=("module", "script"), default="module",
+                        help="--to javascript: an ES module or a plain script")
     export.set_defaults(run=command_export)
     return parser
 
@@ -560,9 +573,39 @@ def command_explain(args, stdout, stderr):
     return 0
 
 
+def _export_data(args, net, metadata):
+    """Input rows for --to c: --data, or the training file named in the model."""
+    path = args.data
+    if path is None:
+        name = metadata.get("data")
+        if not isinstance(name, str):
+            return None
+        path = os.path.join(os.path.dirname(os.path.abspath(args.model)), name)
+        if not os.path.isfile(path):
+            return None
+    header, rows, name = read_csv(path)
+    columns = _prediction_columns(net, metadata, header, len(rows[0][1]), name)
+    return [_numbers(row, number, columns, header, name) for number, row in rows]
+
+
 def command_export(args, stdout, stderr):
     net, metadata = load_model(args.model)
-    source = net.export_source()
+    if args.to == "c":
+        from .export import c
+
+        data = _export_data(args, net, metadata)
+        try:
+            result = c.build(net, type=args.type, prefix=args.prefix,
+                             selftest=args.selftest, data=data)
+        except ValueError as error:
+            raise CommandError(str(error))
+        source = result.text
+        for line in result.summary():
+            stderr.write("neuronsim: %s\n" % line)
+    elif args.to == "javascript":
+        source = net.export("javascript", form=args.form, name=args.prefix)
+    else:
+        source = net.export_source()
     if args.out is None:
         stdout.write(source)
     else:

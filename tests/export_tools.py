@@ -115,3 +115,39 @@ def run_program(program, rows, type):
             results.append([int(w) for w in words] if type == "int16"
                            else [float.fromhex(w) for w in words])
     return results, selftest
+
+
+# Runs an exported ES module (or, with "script", a plain script through require)
+# on rows of inputs read as JSON on stdin; prints JSON (exact: shortest round-trip).
+_NODE_MODULE = """
+import { readFileSync } from "node:fs";
+const { predict } = await import(process.argv[2]);
+const rows = JSON.parse(readFileSync(0, "utf8"));
+console.log(JSON.stringify(rows.map((row) => predict(row))));
+"""
+_NODE_SCRIPT = """
+const { readFileSync } = require("node:fs");
+const api = require(process.argv[2]);
+if (globalThis[process.argv[3]] !== api) throw new Error("no global " + process.argv[3]);
+const rows = JSON.parse(readFileSync(0, "utf8"));
+console.log(JSON.stringify(rows.map((row) => api.predict(row))));
+"""
+
+
+def run_javascript(directory, source, rows, form="module", name="model", node="node"):
+    """predict() of an exported file on each row, under Node."""
+    import json
+
+    directory = str(directory)
+    suffix = ".mjs" if form == "module" else ".cjs"
+    path = os.path.join(directory, name + suffix)
+    with open(path, "w") as handle:
+        handle.write(source)
+    runner = os.path.join(directory, "run" + suffix)
+    with open(runner, "w") as handle:
+        handle.write(_NODE_MODULE if form == "module" else _NODE_SCRIPT)
+    result = subprocess.run([node, runner, path, name], input=json.dumps(rows),
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise AssertionError("node failed:\n%s" % result.stderr)
+    return json.loads(result.stdout, parse_int=float)

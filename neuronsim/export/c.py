@@ -275,10 +275,16 @@ def _leaky_slope_q15():
 
 
 def _emulate_leaky(acc, shift):
-    y = _sat16(_rshift(acc, shift))
-    if y < 0:
-        y = (y * _leaky_slope_q15() + 16384) >> 15
-    return y
+    """The C function PREFIX_q_leaky_relu, exactly."""
+    if acc >= 0:
+        return _sat16(_rshift(acc, shift))
+    if shift > 0:
+        y = (acc + (1 << (shift - 1))) >> shift
+    else:
+        floor = -(4194304 >> -shift)
+        y = (floor if acc < floor else acc) * (1 << -shift)
+    y = max(y, -4194304)
+    return _sat16((y * _leaky_slope_q15() + 16384) >> 15)
 
 
 #: Per activation: its integer-only C function and exact Python twin.  The
@@ -298,10 +304,20 @@ INTEGER_ACTIVATIONS = {
         shift=lambda fa, fy: fa - fy),
     "leaky_relu": IntegerActivation(
         "leaky_relu",
+        "/* Negative sums are scaled by the slope before saturating: a large negative\n"
+        "   net still gives slope * net. */\n"
         "static int16_t {p}_q_leaky_relu(int32_t acc, int shift)\n"
-        "{{\n    int32_t y = {p}_sat16({p}_shift(acc, shift));\n"
-        "    if (y < 0) y = (y * {slope} + 16384) >> 15;   /* slope {slope_value} in Q15 */\n"
-        "    return (int16_t)y;\n}}\n",
+        "{{\n    int32_t y;\n"
+        "    if (acc >= 0) return {p}_sat16({p}_shift(acc, shift));\n"
+        "    if (shift > 0) {{\n"
+        "        y = (acc + ((int32_t)1 << (shift - 1))) >> shift;\n"
+        "    }} else {{\n"
+        "        y = acc < -((int32_t)4194304 >> -shift) ? -((int32_t)4194304 >> -shift) : acc;\n"
+        "        y = y * ((int32_t)1 << -shift);\n"
+        "    }}\n"
+        "    if (y < -4194304) y = -4194304;\n"
+        "    return {p}_sat16((y * {slope} + 16384) >> 15);   /* slope {slope_value} in Q15 */\n"
+        "}}\n",
         _emulate_leaky,
         shift=lambda fa, fy: fa - fy),
     "sigmoid": IntegerActivation(
