@@ -28,10 +28,11 @@ from ..saving import to_dict
 
 FORMS = ("module", "script")
 
-#: |predict − feed_forward| <= TOLERANCE·(1 + |feed_forward|), measured under
-#: Node 20 (V8) against CPython on glibc; what remains is Math.exp/Math.tanh's
+#: |predict − feed_forward| <= TOLERANCE·(1 + |feed_forward|).  Measured under
+#: Node 20 (V8) against CPython 3.11 on glibc: 119 of 3,680 outputs of 30 networks
+#: differ, by at most 1.5e-16 (an ulp); what remains is Math.exp/Math.tanh's
 #: last-bit rounding carried through the layers.
-TOLERANCE = 1e-12
+TOLERANCE = 1e-14
 
 
 def _number(value):
