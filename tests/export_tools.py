@@ -8,6 +8,7 @@ there instead.
 """
 
 import os
+import re
 import shutil
 import subprocess
 
@@ -151,3 +152,176 @@ def run_javascript(directory, source, rows, form="module", name="model", node="n
     if result.returncode != 0:
         raise AssertionError("node failed:\n%s" % result.stderr)
     return json.loads(result.stdout, parse_int=float)
+
+
+# -- Cortex-M under QEMU ----------------------------------------------------------------------
+
+ARM_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "arm")
+
+#: name: (gcc flags, QEMU machine, QEMU cpu)
+CORTEX_M = {
+    "cortex-m3": (["-mcpu=cortex-m3", "-mthumb", "-mfloat-abi=soft"], "mps2-an385", "cortex-m3"),
+    "cortex-m4f": (["-mcpu=cortex-m4", "-mthumb", "-mfloat-abi=hard", "-mfpu=fpv4-sp-d16"],
+                   "mps2-an386", "cortex-m4"),
+}
+
+_ARM_MAIN = r"""
+#include <stdint.h>
+#include <string.h>
+#include "%(header)s"
+
+void put_text(const char *text);
+void put_hex(uint32_t value);
+void put_int(int32_t value);
+
+static const %(T)s rows[%(count)d][%(P)s_NUM_INPUTS] = {
+%(rows)s
+};
+
+int main(void)
+{
+    %(T)s outputs[%(P)s_NUM_OUTPUTS];
+    uint32_t words[2];
+    int r, k;
+    for (r = 0; r < %(count)d; r++) {
+        if (%(p)s_predict(rows[r], outputs) != 0) {
+            put_text("status\n");
+            continue;
+        }
+        for (k = 0; k < %(P)s_NUM_OUTPUTS; k++) {
+%(print)s
+        }
+        put_text("\n");
+    }
+    put_text("selftest ");
+    put_int(%(selftest)s);
+    put_text("\n");
+    return 0;
+}
+"""
+
+_ARM_PRINT = {
+    "double": "            memcpy(words, &outputs[k], 8);\n"
+              "            put_hex(words[1]);\n            put_hex(words[0]);",
+    "float": "            memcpy(words, &outputs[k], 4);\n            put_hex(words[0]);",
+    "int16": "            put_int(outputs[k]);\n            (void)words;",
+}
+
+
+def _c_row(row, type):
+    if type == "int16":
+        return ", ".join(str(int(x)) for x in row)
+    if type == "float":
+        from neuronsim.export.c import to_float32
+
+        return ", ".join(to_float32(x).hex() + "f" for x in row)
+    return ", ".join(float(x).hex() for x in row)
+
+
+def arm_program(directory, header_text, type, rows, cpu, prefix="model", selftest=True,
+                optimize="-O2"):
+    """Cross-compile the header and a main that runs ``rows`` for ``cpu``
+    (a key of CORTEX_M), with the strict warnings; return the ELF's path."""
+    directory = str(directory)
+    with open(os.path.join(directory, prefix + ".h"), "w") as handle:
+        handle.write(header_text)
+    source = _ARM_MAIN % {
+        "header": prefix + ".h", "T": "int16_t" if type == "int16" else type,
+        "P": prefix.upper(), "p": prefix, "count": len(rows),
+        "rows": ",\n".join("    {%s}" % _c_row(row, type) for row in rows),
+        "print": _ARM_PRINT[type],
+        "selftest": "%s_selftest()" % prefix if selftest else "0"}
+    main = os.path.join(directory, "main_%s.c" % cpu)
+    with open(main, "w") as handle:
+        handle.write(source)
+    elf = os.path.join(directory, "main_%s.elf" % cpu)
+    flags = CORTEX_M[cpu][0]
+    startup = os.path.join(directory, "startup_%s.o" % cpu)
+    # The start code is test support (a vector table of addresses, semihosting
+    # through inline assembly): compiled apart, without -Wpedantic.
+    subprocess.run(["arm-none-eabi-gcc"] + flags + ["-std=gnu99", "-Wall", "-Werror", "-O2",
+                    "-c", os.path.join(ARM_DIR, "startup.c"), "-o", startup], check=True)
+    command = ["arm-none-eabi-gcc"] + flags + STRICT + [optimize, "-nostartfiles",
+               "--specs=nosys.specs", "-T", os.path.join(ARM_DIR, "mps2.ld"), main,
+               startup, "-o", elf, "-lm"]
+    result = subprocess.run(command, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise AssertionError("arm-none-eabi-gcc failed:\n%s" % result.stderr)
+    return elf
+
+
+def run_qemu(elf, cpu, type, timeout=120):
+    """(outputs per row — None where predict returned non-zero —, self-test failures)."""
+    _, machine, qemu_cpu = CORTEX_M[cpu]
+    result = subprocess.run(
+        ["qemu-system-arm", "-machine", machine, "-cpu", qemu_cpu, "-nographic",
+         "-monitor", "none", "-serial", "none", "-semihosting-config",
+         "enable=on,target=native", "-kernel", elf],
+        capture_output=True, text=True, timeout=timeout)
+    if result.returncode != 0 or "FAULT" in result.stdout + result.stderr:
+        raise AssertionError("qemu: exit %d\n%s\n%s" % (result.returncode, result.stdout,
+                                                       result.stderr))
+    results, selftest = [], None
+    # Semihosting writes to QEMU's stderr when it is not a terminal.
+    for line in (result.stdout + result.stderr).splitlines():
+        words = line.split()
+        if line.startswith("qemu"):
+            continue
+        if not words:
+            results.append([])
+        elif words[0] == "selftest":
+            selftest = int(words[1])
+        elif words == ["status"]:
+            results.append(None)
+        elif type == "int16":
+            results.append([int(w) for w in words])
+        elif type == "double":
+            results.append([_from_bits((int(words[i], 16) << 32) | int(words[i + 1], 16), "d")
+                            for i in range(0, len(words), 2)])
+        else:
+            results.append([_from_bits(int(w, 16), "f") for w in words])
+    return results, selftest
+
+
+def _from_bits(bits, kind):
+    import struct
+
+    if kind == "d":
+        return struct.unpack("<d", struct.pack("<Q", bits))[0]
+    return struct.unpack("<f", struct.pack("<I", bits))[0]
+
+
+def arm_sizes(directory, header_text, cpu, prefix="model", optimize="-O2"):
+    """Compile the header alone (one function calling predict and the self-test if
+    any) for ``cpu``; return ({section: bytes} from arm-none-eabi-size -A,
+    {function: stack bytes} from -fstack-usage)."""
+    directory = str(directory)
+    with open(os.path.join(directory, prefix + ".h"), "w") as handle:
+        handle.write(header_text)
+    type_name = re.search(r"int %s_predict\(const (\w+) \*" % prefix, header_text).group(1)
+    calls = "%s_predict(inputs, outputs)" % prefix
+    if "%s_selftest(void)" % prefix in header_text:
+        calls += " + %s_selftest()" % prefix
+    source = ('#include "%s.h"\nint run(const %s *inputs, %s *outputs);\n'
+              "int run(const %s *inputs, %s *outputs) { return %s; }\n"
+              % (prefix, type_name, type_name, type_name, type_name, calls))
+    path = os.path.join(directory, "only_%s.c" % cpu)
+    with open(path, "w") as handle:
+        handle.write(source)
+    obj = os.path.join(directory, "only_%s.o" % cpu)
+    subprocess.run(["arm-none-eabi-gcc"] + CORTEX_M[cpu][0] + STRICT +
+                   [optimize, "-ffunction-sections", "-fdata-sections", "-fstack-usage",
+                    "-c", path, "-o", obj], check=True, cwd=directory)
+    output = subprocess.run(["arm-none-eabi-size", "-A", obj], capture_output=True, text=True,
+                            check=True).stdout
+    sections = {}
+    for line in output.splitlines():
+        words = line.split()
+        if len(words) == 3 and words[1].isdigit() and words[0].startswith("."):
+            sections[words[0]] = int(words[1])
+    stack = {}
+    with open(obj[:-2] + ".su") as handle:
+        for line in handle:
+            location, size, kind = line.rstrip("\n").split("\t")
+            stack[location.split(":")[-1]] = (int(size), kind)
+    return sections, stack

@@ -35,8 +35,11 @@ def mixed_network(sizes, activations, seed):
     net = NeuralNetwork(sizes[0], sizes[1:-1], sizes[-1], seed=seed, activation=activations[0],
                         output_activation=output,
                         cost="cross_entropy" if output == "softmax" else "squared_error")
+    rng = random.Random(seed)
     for layer, name in zip(net.layers, activations):
         layer.activation = ACTIVATIONS[name]
+        for neuron in layer.neurons:
+            neuron.bias = rng.uniform(-1.0, 1.0)
     return net
 
 
