@@ -9,6 +9,7 @@ import os
 import random
 import re
 import subprocess
+import sys
 
 import pytest
 
@@ -290,7 +291,7 @@ def test_memory_figures_are_the_arrays_sizes():
 # -- the command line ------------------------------------------------------------------------
 
 def run_cli(*args, cwd=None):
-    return subprocess.run(["python3", "-m", "neuronsim"] + list(args), capture_output=True,
+    return subprocess.run([sys.executable, "-m", "neuronsim"] + list(args), capture_output=True,
                           text=True, cwd=cwd, env=dict(os.environ, PYTHONPATH=ROOT))
 
 
