@@ -15,7 +15,7 @@ exports it
 and prints, for each: the worst |output − predict_proba| on the test set, the
 class agreement with scikit-learn's ``predict``, flash and RAM from
 ``arm-none-eabi-size`` (the model's object file for a Cortex-M4F, -O2: text +
-data, data + bss; libm not included) and host µs per prediction (gcc -O2).
+data, data + bss; libm not included) and host µs per prediction (gcc -O2, the fastest of 7 rounds).
 
 Optional parts are skipped with a note: emlearn, arm-none-eabi-gcc.
 """
@@ -51,22 +51,27 @@ int main(void)
     %(T)s outputs[10];
     struct timespec start, stop;
     volatile %(T)s sink = 0;
-    int r, k, repeat;
+    double seconds, best = 1e30;
+    int r, k, repeat, round;
     for (r = 0; r < %(count)d; r++) {
         %(call)s;
         for (k = 0; k < 10; k++) printf(%(print)s);
         printf("\n");
     }
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    for (repeat = 0; repeat < %(repeats)d; repeat++) {
-        for (r = 0; r < %(count)d; r++) {
-            %(call)s;
-            sink += outputs[repeat %% 10];
+    for (round = 0; round < 7; round++) {   /* the fastest of 7 rounds: a shared machine */
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        for (repeat = 0; repeat < %(repeats)d; repeat++) {
+            for (r = 0; r < %(count)d; r++) {
+                %(call)s;
+                sink += outputs[repeat %% 10];
+            }
         }
+        clock_gettime(CLOCK_MONOTONIC, &stop);
+        seconds = (double)(stop.tv_sec - start.tv_sec)
+                  + 1e-9 * (double)(stop.tv_nsec - start.tv_nsec);
+        if (seconds < best) best = seconds;
     }
-    clock_gettime(CLOCK_MONOTONIC, &stop);
-    printf("seconds %%.9f\n", (double)(stop.tv_sec - start.tv_sec)
-           + 1e-9 * (double)(stop.tv_nsec - start.tv_nsec));
+    printf("seconds %%.9f\n", best);
     (void)sink;
     return 0;
 }
@@ -88,7 +93,11 @@ def fit():
     X, y = digits.data / 16.0, digits.target
     model = MLPClassifier(hidden_layer_sizes=(32,), activation="relu", max_iter=300,
                           random_state=0)
-    model.fit(X[:1200], y[:1200])
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # not converged in 300 iterations: fine here
+        model.fit(X[:1200], y[:1200])
     return model, X[:1200].tolist(), X[1200:].tolist(), model.predict_proba(X[1200:]).tolist()
 
 
@@ -136,7 +145,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer timing repeats")
     args = parser.parse_args(argv)
-    repeats = 20 if args.quick else 200
+    repeats = 5 if args.quick else 50
     model, train, test, proba = fit()
     expected_classes = [p.index(max(p)) for p in proba]
     net = from_sklearn(model)
