@@ -22,9 +22,18 @@ from export_tools import (CORTEX_M, arm_program, arm_sizes, host_program, requir
                           run_qemu)
 from test_export_c import ROOT, every_activation_networks, input_rows, run_cli
 
-#: What the tests saw as the call's stack (arm-none-eabi-gcc 12.2 -O2, -fstack-usage):
-#: 48 to 64 bytes for predict; this is the bound docs/export.md states.
-STACK_BOUND = 128
+#: predict's stack: the deepest chain predict → dense → integer activation (nothing
+#: recurses), frames by -fstack-usage with arm-none-eabi-gcc 12.2 -O2; libm's own
+#: frames (exp, tanh) are not counted.  Measured up to 200 bytes (double on the
+#: Cortex-M4F: 64 + 136); docs/export.md states 256.
+STACK_BOUND = 256
+
+
+def predict_stack(stack):
+    """The deepest chain under predict, from {function: (bytes, kind)}."""
+    def largest(word):
+        return max([size for name, (size, _) in stack.items() if word in name] or [0])
+    return largest("_predict") + largest("_dense") + largest("_q_")
 
 
 @pytest.fixture(autouse=True)
@@ -80,8 +89,8 @@ def test_memory_figures_equal_arm_none_eabi_size(tmp_path, cpu, type):
             assert rodata <= result.flash_bytes + result.selftest_bytes
         assert sections_total(sections, ".bss") == result.ram_bytes
         assert sections_total(sections, ".data") == 0
-        for function, (size, kind) in stack.items():
-            assert kind == "static" and size <= STACK_BOUND, (function, size, kind)
+        assert all(kind == "static" for size, kind in stack.values()), stack
+        assert predict_stack(stack) <= STACK_BOUND, stack
 
 
 @pytest.mark.parametrize("cpu", sorted(CORTEX_M))

@@ -217,7 +217,7 @@ def test_float_weights_are_nine_digit_float32_literals():
     net = NeuralNetwork(1, 1, 1, hidden_layer_weights=[0.1], hidden_layer_bias=1 / 3,
                         output_layer_weights=[1e-40], output_layer_bias=-2.5, seed=1)
     text = net.export("c", type="float")
-    assert "{0.100000001f}" in text and "0.333333343f" in text
+    assert "    0.100000001f,\n" in text and "0.333333343f" in text
     assert "9.99994610e-41f" in text or "9.9999461e-41f" in text   # a float32 subnormal
     with pytest.raises(ValueError, match="does not fit in a float"):
         NeuralNetwork(1, 1, 1, hidden_layer_weights=[1e39], seed=1).export("c", type="float")

@@ -735,7 +735,8 @@ class _Writer:
         if parts:
             write(" (%s)" % ", ".join(parts))
         write(",\n *          plus the call's stack: scalars only, no arrays, no recursion\n"
-              " *          (48 to 64 bytes with arm-none-eabi-gcc 12 -O2 on Cortex-M3/M4F).\n")
+              " *          (at most 200 bytes, libm's excluded, with arm-none-eabi-gcc 12 -O2\n"
+              " *          on Cortex-M3/M4F in neuronsim's tests).\n")
         if tests:
             if self.type == "int16":
                 write(" *\n * %s_selftest() runs %d golden inputs and returns how many outputs\n"
@@ -778,18 +779,18 @@ class _Writer:
             if self.type == "int16":
                 layer = self.plan["layers"][index]
                 rows = layer["weights"]
-                write("static const int16_t %s_weights_%d[%d][%d] = {  /* Q%d */\n"
+                write("static const int16_t %s_weights_%d[%d * %d] = {  /* Q%d, a row per neuron */\n"
                       % (p, index, len(neurons), self.sizes[index], layer["weight_bits"]))
                 for row in rows:
-                    write("    {%s},\n" % ", ".join(str(w) for w in row))
+                    write("    %s,\n" % ", ".join(str(w) for w in row))
                 write("};\nstatic const int32_t %s_biases_%d[%d] = {  /* Q%d */\n    %s\n};\n"
                       % (p, index, len(neurons), layer["sum_bits"],
                          ", ".join(str(b) for b in layer["biases"])))
                 continue
-            write("static const %s %s_weights_%d[%d][%d] = {\n"
+            write("static const %s %s_weights_%d[%d * %d] = {  /* a row per neuron */\n"
                   % (T, p, index, len(neurons), self.sizes[index]))
             for weights, _ in neurons:
-                write("    {%s},\n" % ", ".join(self.literal(w) for w in weights))
+                write("    %s,\n" % ", ".join(self.literal(w) for w in weights))
             write("};\nstatic const %s %s_biases_%d[%d] = {\n    %s\n};\n"
                   % (T, p, index, len(neurons),
                      ", ".join(self.literal(b) for _, b in neurons)))
@@ -835,17 +836,88 @@ class _Writer:
                                           slope_value=ACTIVATIONS["leaky_relu"].slope,
                                           log2e=_LOG2E_Q14))
 
+    def _write_dense(self, write):
+        """PREFIX_dense: a layer's sums, four neurons at a time (four independent
+        running sums: the same order for each neuron, without waiting on one
+        another), then the rest one by one."""
+        p, T = self.p, self.T
+        if self.type == "int16":
+            write("\n/* The sums of a layer of n neurons with m inputs (w: n rows of m), four\n"
+                  "   neurons at a time; then act(sum, shift) into out, or the sums into\n"
+                  "   sums when act is null (softmax). */\n"
+                  "typedef int16_t (*%s_activation)(int32_t acc, int shift);\n\n"
+                  "static void %s_dense(const int16_t *w, const int32_t *b, const int16_t *in,\n"
+                  "                     int16_t *out, int32_t *sums, int n, int m,\n"
+                  "                     %s_activation act, int shift)\n{\n"
+                  "    const int16_t *w0, *w1, *w2, *w3;\n"
+                  "    int32_t a0, a1, a2, a3, x;\n    int i, k;\n"
+                  "    for (k = 0; k + 4 <= n; k += 4) {\n"
+                  "        w0 = w + k * m;\n        w1 = w0 + m;\n        w2 = w1 + m;\n"
+                  "        w3 = w2 + m;\n"
+                  "        a0 = b[k];\n        a1 = b[k + 1];\n        a2 = b[k + 2];\n"
+                  "        a3 = b[k + 3];\n"
+                  "        for (i = 0; i < m; i++) {\n"
+                  "            x = in[i];\n"
+                  "            a0 += (int32_t)w0[i] * x;\n            a1 += (int32_t)w1[i] * x;\n"
+                  "            a2 += (int32_t)w2[i] * x;\n            a3 += (int32_t)w3[i] * x;\n"
+                  "        }\n"
+                  "        if (act) {\n"
+                  "            out[k] = act(a0, shift);\n            out[k + 1] = act(a1, shift);\n"
+                  "            out[k + 2] = act(a2, shift);\n            out[k + 3] = act(a3, shift);\n"
+                  "        } else {\n"
+                  "            sums[k] = a0;\n            sums[k + 1] = a1;\n"
+                  "            sums[k + 2] = a2;\n            sums[k + 3] = a3;\n"
+                  "        }\n"
+                  "    }\n"
+                  "    for (; k < n; k++) {\n"
+                  "        w0 = w + k * m;\n"
+                  "        a0 = b[k];\n"
+                  "        for (i = 0; i < m; i++) a0 += (int32_t)w0[i] * in[i];\n"
+                  "        if (act) out[k] = act(a0, shift);\n"
+                  "        else sums[k] = a0;\n"
+                  "    }\n}\n" % (p, p, p))
+            return
+        zero = self.names["zero"]
+        write("\n/* out[k] = the sum over i of w[k*m + i] * in[i], from 0 in that order, plus\n"
+              "   b[k], for n neurons of m inputs: four neurons at a time, each its own\n"
+              "   running sum (products apart from the sums: no fused multiply-add). */\n"
+              "static void %s_dense(const %s *w, const %s *b, const %s *in, %s *out, int n, int m)\n"
+              "{\n"
+              "    const %s *w0, *w1, *w2, *w3;\n"
+              "    %s s0, s1, s2, s3, p0, p1, p2, p3, x;\n"
+              "    int i, k;\n"
+              "    for (k = 0; k + 4 <= n; k += 4) {\n"
+              "        w0 = w + k * m;\n        w1 = w0 + m;\n        w2 = w1 + m;\n"
+              "        w3 = w2 + m;\n"
+              "        s0 = s1 = s2 = s3 = %s;\n"
+              "        for (i = 0; i < m; i++) {\n"
+              "            x = in[i];\n"
+              "            p0 = w0[i] * x;\n            p1 = w1[i] * x;\n"
+              "            p2 = w2[i] * x;\n            p3 = w3[i] * x;\n"
+              "            s0 += p0;\n            s1 += p1;\n            s2 += p2;\n"
+              "            s3 += p3;\n"
+              "        }\n"
+              "        out[k] = s0 + b[k];\n        out[k + 1] = s1 + b[k + 1];\n"
+              "        out[k + 2] = s2 + b[k + 2];\n        out[k + 3] = s3 + b[k + 3];\n"
+              "    }\n"
+              "    for (; k < n; k++) {\n"
+              "        w0 = w + k * m;\n"
+              "        s0 = %s;\n"
+              "        for (i = 0; i < m; i++) {\n"
+              "            p0 = w0[i] * in[i];\n"
+              "            s0 += p0;\n"
+              "        }\n"
+              "        out[k] = s0 + b[k];\n"
+              "    }\n}\n" % (p, T, T, T, T, T, T, zero, zero))
+
     def _write_predict(self, write):
         p, T, layers = self.p, self.T, self.layers
+        self._write_dense(write)
         write("\nstatic %s_UNUSED int %s_predict(const %s *inputs, %s *outputs)\n{\n"
               % (self.macro, p, T, T))
         write("    const %s *in = inputs;\n    %s *out;\n" % (T, T))
-        if self.type == "int16":
-            write("    int32_t acc;\n")
-        else:
-            write("    %s net, product;\n" % T)
-        write("    int i, k;\n")
         if self.type != "int16":
+            write("    %s net;\n    int i, k;\n" % T)
             write("    for (i = 0; i < %d; i++) {\n"
                   "        if (inputs[i] - inputs[i] != %s) return -1;   /* NaN or infinite */\n"
                   "    }\n" % (self.num_inputs, self.names["zero"]))
@@ -856,42 +928,36 @@ class _Writer:
         for index, (name, neurons) in enumerate(layers):
             last = index == len(layers) - 1
             target = "outputs" if last else "%s_buffer_%s" % (p, "ab"[hidden % 2])
-            write("    /* layers[%d]: %s */\n" % (index, name))
-            write("    out = %s;\n" % target)
             n, m = len(neurons), self.sizes[index]
+            write("    /* layers[%d]: %d x %d, %s */\n" % (index, n, m, name))
+            write("    out = %s;\n" % target)
             if self.type == "int16":
                 layer = self.plan["layers"][index]
-                write("    for (k = 0; k < %d; k++) {\n"
-                      "        acc = %s_biases_%d[k];\n"
-                      "        for (i = 0; i < %d; i++) acc += (int32_t)%s_weights_%d[k][i] * in[i];\n"
-                      % (n, p, index, m, p, index))
                 if name == "softmax":
-                    write("        %s_sums[k] = acc;\n    }\n" % p)
+                    write("    %s_dense(%s_weights_%d, %s_biases_%d, in, out, %s_sums, %d, %d, 0, 0);\n"
+                          % (p, p, index, p, index, p, n, m))
                     write("    %s_q_softmax(%s_sums, out, %d, %d, %d);\n"
                           % (p, p, n, layer["shift"], layer["limit"]))
                 else:
-                    write("        out[k] = %s_q_%s(acc, %d);\n    }\n"
-                          % (p, name, layer["shift"]))
+                    write("    %s_dense(%s_weights_%d, %s_biases_%d, in, out, 0, %d, %d, %s_q_%s, %d);\n"
+                          % (p, p, index, p, index, n, m, p, name, layer["shift"]))
             else:
                 activation = ACTIVATIONS[name]
-                write("    for (k = 0; k < %d; k++) {\n"
-                      "        net = %s;\n"
-                      "        for (i = 0; i < %d; i++) {\n"
-                      "            product = %s_weights_%d[k][i] * in[i];\n"
-                      "            net += product;\n"
-                      "        }\n"
-                      "        net += %s_biases_%d[k];\n"
-                      % (n, self.names["zero"], m, p, index, p, index))
-                if activation.elementwise:
+                write("    %s_dense(%s_weights_%d, %s_biases_%d, in, out, %d, %d);\n"
+                      % (p, p, index, p, index, n, m))
+                if not activation.elementwise:
+                    write("    %s_%s(out, %d);\n" % (p, name, n))
+                elif name != "linear":
                     code = activation.code("c", "net", "out[k]", number=self.literal,
                                            **self.names)
-                    write(_indent(code, 8) + "\n    }\n")
-                else:
-                    write("        out[k] = net;\n    }\n")
-                    write("    %s_%s(out, %d);\n" % (p, name, n))
+                    write("    for (k = 0; k < %d; k++) {\n        net = out[k];\n%s\n    }\n"
+                          % (n, _indent(code, 8)))
             write("    in = out;\n" if not last else "")
             if not last:
                 hidden += 1
+        if self.type != "int16" and all(name == "linear" or not ACTIVATIONS[name].elementwise
+                                        for name, _ in layers):
+            write("    (void)net;\n    (void)k;\n")
         write("    return 0;\n}\n")
 
     def _write_selftest(self, write, tests, expected, tolerance):
