@@ -194,7 +194,8 @@ def build_parser():
     explain.set_defaults(run=command_explain)
 
     export = commands.add_parser(
-        "export", help="write a standalone Python module (imports only math)",
+        "export", help="write a standalone Python module (imports only math), or with --to "
+                       "a C header or JavaScript",
         description="Write a standalone Python module with the model's weights inlined and "
                     "a predict(inputs) function that imports nothing but math. It runs on "
                     "CPython, PyPy and MicroPython with nothing installed and returns exactly "
