@@ -163,7 +163,10 @@ def export_source(net):
           '"""\n\n' % (__version__, "model", "model", sizes[0], document["cost"]))
     write("import math\n\n")
     write("NUM_INPUTS = %d\nNUM_OUTPUTS = %d\nLAYER_SIZES = %r\n" % (sizes[0], sizes[-1], sizes))
-    write("exp = math.exp\ntanh = math.tanh\nINF = float(\"inf\")\n")
+    # The names the registry's Python sources use (math.tanh only where needed:
+    # a MicroPython build may lack it).
+    write("exp = math.exp\n%sINF = float(\"inf\")\n"
+          % ("tanh = math.tanh\n" if "tanh" in used else ""))
     write(_DECODE)
     write(_DOT)
     for name in used:
