@@ -164,7 +164,12 @@ def main(argv=None):
         emlearn = None
         print("emlearn not installed (pip install emlearn): its row is skipped")
     if emlearn is not None:
-        converted = emlearn.convert(model, method="loadable")
+        here = os.getcwd()
+        os.chdir(directory)   # emlearn compiles a test build of its own into ./tmp
+        try:
+            converted = emlearn.convert(model, method="loadable")
+        finally:
+            os.chdir(here)
         converted.save(file=os.path.join(directory, "digits_emlearn.h"), name="digits")
         include = '#include "digits_emlearn.h"'
         call = "eml_net_predict_proba(&digits, rows[r], 64, outputs, 10)"
