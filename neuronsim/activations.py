@@ -67,29 +67,32 @@ class Activation:
         """The numbers a source text needs besides net and out (``{slope}``)."""
         return {}
 
-    def _format(self, template, net, out, number):
+    def _format(self, template, net, out, number, names):
         values = dict((key, number(value)) for key, value in self.parameters().items())
+        values.update(names)
         return template.format(net=net, out=out, **values)
 
-    def code(self, target, net, out, number=repr):
+    def code(self, target, net, out, number=repr, **names):
         """Source in ``target`` that sets the variable ``out`` from ``net``.
 
         ``number`` writes a parameter as a literal of that language.
+        ``names`` fill a target's own placeholders (the C target's ``{T}``,
+        ``{exp}``, ``{zero}``…: see :mod:`neuronsim.export.c`).
         Raises KeyError naming what is missing if this activation has no
         source for ``target``.
         """
         template = self.source.get(target)
         if template is None:
             raise KeyError("activation %r has no source for target %r" % (self.name, target))
-        return self._format(template, net, out, number)
+        return self._format(template, net, out, number, names)
 
-    def slope_code(self, target, net, out, number=repr):
+    def slope_code(self, target, net, out, number=repr, **names):
         """An expression in ``target`` for ∂out/∂net."""
         template = self.slope_source.get(target)
         if template is None:
             raise KeyError("activation %r has no slope source for target %r"
                            % (self.name, target))
-        return self._format(template, net, out, number)
+        return self._format(template, net, out, number, names)
 
     def function(self, net):
         """out = f(net)."""
@@ -140,7 +143,19 @@ class Sigmoid(Activation):
                          "    {out} = 1.0 / (1.0 + exp(-{net}))\n"
                          "else:\n"
                          "    {out} = exp({net})\n"
-                         "    {out} = {out} / (1.0 + {out})")}
+                         "    {out} = {out} / (1.0 + {out})"),
+              "c": ("if ({net} >= {zero}) {{\n"
+                    "    {out} = {one} / ({one} + {exp}(-{net}));\n"
+                    "}} else {{\n"
+                    "    {out} = {exp}({net});\n"
+                    "    {out} = {out} / ({one} + {out});\n"
+                    "}}"),
+              "javascript": ("if ({net} >= 0) {{\n"
+                             "    {out} = 1 / (1 + Math.exp(-{net}));\n"
+                             "}} else {{\n"
+                             "    {out} = Math.exp({net});\n"
+                             "    {out} = {out} / (1 + {out});\n"
+                             "}}")}
     slope_source = {"python": "({out} * (1.0 - {out}))"}
 
     def function(self, net):
@@ -159,7 +174,9 @@ class Tanh(Activation):
     name = "tanh"
     formula = "tanh(net_{n})"
     slope_formula = "1 − out_{n}²"
-    source = {"python": "{out} = tanh({net})"}
+    source = {"python": "{out} = tanh({net})",
+              "c": "{out} = {tanh}({net});",
+              "javascript": "{out} = Math.tanh({net});"}
     slope_source = {"python": "(1.0 - {out} * {out})"}
 
     def function(self, net):
@@ -176,7 +193,9 @@ class ReLU(Activation):
     kinks = (0.0,)
     formula = "max(0, net_{n})"
     slope_formula = "(1 if net_{n} > 0 else 0)"
-    source = {"python": "{out} = {net} if {net} > 0.0 else 0.0"}
+    source = {"python": "{out} = {net} if {net} > 0.0 else 0.0",
+              "c": "{out} = {net} > {zero} ? {net} : {zero};",
+              "javascript": "{out} = {net} > 0 ? {net} : 0;"}
     slope_source = {"python": "(1.0 if {net} > 0.0 else 0.0)"}
 
     def function(self, net):
@@ -196,7 +215,9 @@ class LeakyReLU(Activation):
     kinks = (0.0,)
     formula = "(net_{n} if net_{n} > 0 else slope·net_{n})"
     slope_formula = "(1 if net_{n} > 0 else slope)"
-    source = {"python": "{out} = {net} if {net} > 0.0 else {slope} * {net}"}
+    source = {"python": "{out} = {net} if {net} > 0.0 else {slope} * {net}",
+              "c": "{out} = {net} > {zero} ? {net} : {slope} * {net};",
+              "javascript": "{out} = {net} > 0 ? {net} : {slope} * {net};"}
     slope_source = {"python": "(1.0 if {net} > 0.0 else {slope})"}
 
     def __init__(self, slope=0.01):
@@ -221,7 +242,9 @@ class Linear(Activation):
     name = "linear"
     formula = "net_{n}"
     slope_formula = "1"
-    source = {"python": "{out} = {net}"}
+    source = {"python": "{out} = {net}",
+              "c": "{out} = {net};",
+              "javascript": "{out} = {net};"}
     slope_source = {"python": "1.0"}
 
     def function(self, net):
@@ -260,6 +283,51 @@ def {name}(nets):
     exps = [exp(net - largest) for net in nets]
     total = sum(exps)
     return [e / total for e in exps]
+''',
+                    # C: in place on n values ({T}, {exp}, {huge} = +inf, {zero}, {one}
+                    # filled by the C target); the same steps as above, in order.
+                    "c": '''
+static void {name}({T} *v, int n)
+{{
+    {T} largest = v[0], total = {zero}, count = {zero};
+    int k;
+    for (k = 1; k < n; k++) {{
+        if (v[k] > largest) largest = v[k];
+    }}
+    if (largest == {huge}) {{
+        for (k = 0; k < n; k++) {{
+            v[k] = v[k] == {huge} ? {one} : {zero};
+            count += v[k];
+        }}
+        for (k = 0; k < n; k++) v[k] = v[k] / count;
+        return;
+    }}
+    if (largest == -{huge}) {{
+        for (k = 0; k < n; k++) v[k] = {one} / ({T})n;
+        return;
+    }}
+    for (k = 0; k < n; k++) {{
+        v[k] = {exp}(v[k] - largest);
+        total += v[k];
+    }}
+    for (k = 0; k < n; k++) v[k] = v[k] / total;
+}}
+''',
+                    "javascript": '''
+function {name}(nets) {{
+  let largest = -Infinity;
+  for (const net of nets) if (net > largest) largest = net;
+  if (largest === Infinity) {{
+    const winners = nets.map((net) => (net === Infinity ? 1 : 0));
+    const count = winners.reduce((a, b) => a + b, 0);
+    return winners.map((w) => w / count);
+  }}
+  if (largest === -Infinity) return nets.map(() => 1 / nets.length);
+  const exps = nets.map((net) => Math.exp(net - largest));
+  let total = 0;
+  for (const e of exps) total += e;
+  return exps.map((e) => e / total);
+}}
 '''}
 
     def function(self, net):

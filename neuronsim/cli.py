@@ -103,7 +103,7 @@ def _number(kind, low, high=math.inf, low_open=False):
         value = kind(text)
         return value if math.isfinite(value) and low <= value < high and \
             not (low_open and value == low) else None
-    return _checked(convert, "a whole number >= 1" if kind is int else "a number %s %g%s" % (
+    return _checked(convert, "a whole number >= %d" % low if kind is int else "a number %s %g%s" % (
         ">" if low_open else ">=", low, "" if high == math.inf else " and < %g" % high))
 
 
@@ -154,10 +154,13 @@ HELP = {  # command: (summary, description, example)
                 "and updated weight (computed, not saved: the model file is not changed). For "
                 "networks of up to 300 weights.",
                 "explain xor.json --inputs 1,0 --targets 1 --svg xor.svg --label gradient"),
-    "export": ("write a standalone Python module (imports only math)",
-               "Write a Python module with the weights inlined and a predict(inputs) function "
-               "that imports nothing but math and returns exactly what neuronsim returns, on "
-               "CPython, PyPy and MicroPython.", "export iris.json > iris_model.py"),
+    "export": ("write a standalone Python module (imports only math), a C header or JavaScript",
+               "Write the model with its weights inlined and a predict function: a Python "
+               "module that imports nothing but math and returns exactly what neuronsim "
+               "returns on CPython, PyPy and MicroPython (--to python, the default), one C99 "
+               "header for microcontrollers (--to c: double, float or integer-only int16, "
+               "its memory printed), or JavaScript (--to javascript). See docs/export.md.",
+               "export iris.json --to c --type int16 --selftest 20 --out iris.h"),
 }
 POSITIVE = _number(float, 0, low_open=True)
 TRAINING = [  # option, keywords: train's options after the data and column ones
@@ -234,6 +237,19 @@ def build_parser():
                          metavar="C", help="the character between cells (default ',')")
     for sub in (predict, export):
         sub.add_argument("--out", metavar="FILE", help="write here, atomically, not to stdout")
+    export.add_argument("--to", choices=("python", "c", "javascript"), default="python",
+                        help="target language (default python)")
+    export.add_argument("--type", choices=("double", "float", "int16"), default="double",
+                        help="--to c: number type (int16: integer-only, no FPU, no libm)")
+    export.add_argument("--prefix", default="model", help="--to c: prefix of the C names; "
+                        "--to javascript --form script: the global's name")
+    export.add_argument("--selftest", type=_number(int, 0), default=0, metavar="N",
+                        help="--to c: embed N golden input/output pairs and PREFIX_selftest()")
+    export.add_argument("--data", metavar="DATA.csv", help="--to c: rows for the float/int16 "
+                        "accuracy figures and the int16 formats (default: the model's training "
+                        "file, if it lies next to the model)")
+    export.add_argument("--form", choices=("module", "script"), default="module",
+                        help="--to javascript: an ES module or a plain script")
     train.add_argument("--layers", metavar="N,H,…,M", type=_checked(
         _sizes, "at least 3 widths >= 1 like 4,8,3 (inputs,hidden…,outputs)"),
         help="layer widths: inputs, hidden layer(s), outputs, e.g. 4,8,3 (default: the "
@@ -455,9 +471,43 @@ def command_explain(args, stdout, stderr):
     return 0
 
 
+def _export_data(args, net, metadata):
+    """Input rows for --to c: --data, or the training file the model names if it lies
+    next to the model file; None if there is neither."""
+    path = args.data
+    if path is None:
+        name = metadata.get("data")
+        if not isinstance(name, str):
+            return None
+        path = os.path.join(os.path.dirname(os.path.abspath(args.model)), name)
+        if not os.path.isfile(path):
+            return None
+    source, name = _source(path)
+    return [inputs for inputs, _ in load_inputs(source, net.num_inputs, metadata,
+                                                name=name).samples]
+
+
 def command_export(args, stdout, stderr):
-    out = _destination(args.out, "--out", [args.model])
-    _emit(load_model(args.model)[0].export_source(), out, "--out", [args.model], stdout)
+    out = _destination(args.out, "--out", [args.model] + ([args.data] if args.data else []))
+    net, metadata, _ = load_model(args.model)
+    if args.to == "c":
+        from .export import c
+        try:
+            result = c.build(net, type=args.type, prefix=args.prefix, selftest=args.selftest,
+                             data=_export_data(args, net, metadata))
+        except ValueError as error:
+            raise CommandError(str(error))
+        source = result.text
+        for line in result.summary():
+            stderr.write("neuronsim: %s\n" % line)
+    elif args.to == "javascript":
+        try:
+            source = net.export("javascript", form=args.form, name=args.prefix)
+        except ValueError as error:
+            raise CommandError(str(error))
+    else:
+        source = net.export_source()
+    _emit(source, out, "--out", [args.model], stdout)
     return 0
 
 

@@ -584,6 +584,11 @@ class NeuralNetwork:
         from .export import export_source
         return export_source(self)
 
+    def export(self, target="python", **options):
+        """Standalone source for ``target`` ("python", "c", "javascript"); see neuronsim.export."""
+        from .export import export
+        return export(self, target, **options)
+
     # -- the hot path, chosen by size ------------------------------------------
 
     use_unrolled = True     # False forces the general path (tests compare the two)

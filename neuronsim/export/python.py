@@ -19,9 +19,10 @@ that interpreter.  Three things make that hold:
   exists (CPython 3.12+, extended precision), else a plain left-to-right loop
   from 0.0 — which is what ``sum(map(mul, …))`` computes on CPython 3.8–3.11
   and what PyPy and MicroPython run.
-* **The activations are the same code**: the numerically stable sigmoid,
-  ``math.tanh``, the ReLUs, and softmax shifted by its largest net input,
-  copied from ``neuronsim/activations.py``.
+* **The activations are the same code**: each activation's Python source from
+  the registry in ``neuronsim/activations.py`` (the numerically stable
+  sigmoid, ``math.tanh``, the ReLUs, softmax shifted by its largest net
+  input), which a test checks against ``function`` bit for bit.
 
 >>> from neuronsim import NeuralNetwork
 >>> net = NeuralNetwork(2, 2, 2, hidden_layer_weights=[0.15, 0.2, 0.25, 0.3],
@@ -33,9 +34,9 @@ that interpreter.  Three things make that hold:
 True
 """
 
-from . import __version__
-from .activations import ACTIVATIONS
-from .saving import to_dict
+from .. import __version__
+from ..activations import ACTIVATIONS
+from ..saving import to_dict
 
 _STRUCT_HEX = "%016x"
 
@@ -85,50 +86,28 @@ except AttributeError:
         return total
 '''
 
-_ACTIVATION_SOURCE = {
-    "sigmoid": '''
-def _sigmoid(nets):
-    """1 / (1 + e^-net), written so exp never overflows."""
-    result = []
-    for net in nets:
-        if net >= 0.0:
-            result.append(1.0 / (1.0 + math.exp(-net)))
-        else:
-            exp_net = math.exp(net)
-            result.append(exp_net / (1.0 + exp_net))
-    return result
-''',
-    "tanh": '''
-def _tanh(nets):
-    return [math.tanh(net) for net in nets]
-''',
-    "relu": '''
-def _relu(nets):
-    return [net if net > 0.0 else 0.0 for net in nets]
-''',
-    "leaky_relu": '''
-def _leaky_relu(nets):
-    return [net if net > 0.0 else %r * net for net in nets]
-''' % ACTIVATIONS["leaky_relu"].slope,
-    "linear": '''
-def _linear(nets):
-    return list(nets)
-''',
-    "softmax": '''
-def _softmax(nets):
-    """e^net_k / sum e^net_j, shifted by the largest net input."""
-    largest = max(nets)
-    if largest == _INF:
-        winners = [1.0 if net == _INF else 0.0 for net in nets]
-        count = sum(winners)
-        return [w / count for w in winners]
-    if largest == -_INF:
-        return [1.0 / len(nets)] * len(nets)
-    exps = [math.exp(net - largest) for net in nets]
-    total = sum(exps)
-    return [e / total for e in exps]
-''',
-}
+
+
+def activation_source(name):
+    """The generated module's function ``_NAME(nets)`` for one activation, from
+    the registry: the activation's own Python source (``code("python", …)``)
+    in a loop, or its whole-layer source (``layer_source["python"]``)."""
+    activation = ACTIVATIONS[name]
+    function = "_" + name
+    if not activation.elementwise:
+        return "\n" + activation.layer_source["python"].format(name=function)
+    body = activation.code("python", "net", "out")
+    return ("\n\ndef %s(nets):\n"
+            "    result = []\n"
+            "    for net in nets:\n"
+            "%s\n"
+            "        result.append(out)\n"
+            "    return result\n" % (function, _indent(body, 8)))
+
+
+def _indent(text, spaces):
+    return "\n".join(" " * spaces + line if line else line for line in text.split("\n"))
+
 
 _PREDICT = '''
 def predict(inputs):
@@ -224,11 +203,14 @@ def export_source(net):
           '"""\n\n' % (__version__, "model", "model", sizes[0], document["cost"]))
     write("import math\n\n")
     write("NUM_INPUTS = %d\nNUM_OUTPUTS = %d\nLAYER_SIZES = %r\n" % (sizes[0], sizes[-1], sizes))
-    write("_INF = float(\"inf\")\n")
+    # The names the registry's Python sources use (math.tanh only where needed:
+    # a MicroPython build may lack it).
+    write("exp = math.exp\n%sINF = float(\"inf\")\n"
+          % ("tanh = math.tanh\n" if "tanh" in used else ""))
     write(_DECODE)
     write(_DOT)
     for name in used:
-        write(_ACTIVATION_SOURCE[name])
+        write(activation_source(name))
     write("\n\n# Each neuron: its weights (in input order) and its bias, as IEEE-754 bit\n"
           "# patterns; the decimal values are in the comment above each one.\n"
           "LAYERS = (\n")
@@ -250,3 +232,8 @@ def export_source(net):
         write("\n" + definitions)
     write(_PREDICT.replace("@BEFORE@", before).replace("@AFTER@", after))
     return "".join(out)
+
+
+def export(net):
+    """The ``"python"`` target of :func:`neuronsim.export.export`: :func:`export_source`."""
+    return export_source(net)
