@@ -14,7 +14,7 @@ command-line page is written from the argparse parser itself.
 
 tests/test_docs.py runs ``--check``: after a docstring or an option changes,
 run this script and commit the pages it writes.  Pages not listed here
-(docs/reference/model-file.md) are written by hand.
+(docs/reference/model-file.md, observing.md) are written by hand.
 """
 
 import argparse
@@ -40,8 +40,15 @@ PAGES = [
     ("neuron-and-layer.md", "Neurons and layers",
      [("neuronsim.neuron", ["Neuron"]), ("neuronsim.layer", ["NeuronLayer"])]),
     ("training.md", "Training: fit, predict, evaluate",
-     [("neuronsim.training", ["fit", "History", "TrainingDiverged", "predict", "evaluate",
-                              "class_of", "is_class_label"])]),
+     [("neuronsim.training", ["fit", "History", "TrainingDiverged", "TrainingWarning",
+                              "predict", "evaluate", "class_of", "is_class_label",
+                              "split_validation", "baseline_error"])]),
+    ("optimizers.md", "Optimizers",
+     [("neuronsim.optimizers", [("Optimizer", "all"), "SGD", "Adam", "get_optimizer"])]),
+    ("scaling.md", "Scaling and class labels",
+     [("neuronsim.scaling", ["Standardizer", "one_hot"])]),
+    ("defaults.md", "Defaults chosen from the data",
+     [("neuronsim.defaults", ["choose", "train", "task_of", "hidden_width"])]),
     ("activations.md", "Activations",
      [("neuronsim.activations", [("Activation", "all"), "Sigmoid", "Tanh", "ReLU",
                                  "LeakyReLU", "Linear", "Softmax", "get_activation"])]),
@@ -50,8 +57,20 @@ PAGES = [
     ("saving.md", "Saving and loading",
      [("neuronsim.saving", ["save", "load", "dumps", "loads", "to_dict", "from_dict",
                             "ModelFileError"])]),
-    ("export.md", "Export to a standalone module",
-     [("neuronsim.export", ["export_source", "float_bits"])]),
+    ("data.md", "Reading CSV data",
+     [("neuronsim.data", ["load_csv", "load_inputs", "Dataset", "DataError", "read_table",
+                          "Table", "sorted_labels", "output_names", "predictions_csv",
+                          "write_predictions"])]),
+    ("files.md", "Writing files safely",
+     [("neuronsim.files", ["write_file", "check_destination", "DestinationError"])]),
+    ("export.md", "Export: Python, C, JavaScript",
+     [("neuronsim.export", ["export", "target_module"]),
+      ("neuronsim.export.python", ["export_source", "float_bits"]),
+      ("neuronsim.export.c", ["export", "build", "CExport", "quantize_inputs",
+                              "int16_predict"]),
+      ("neuronsim.export.javascript", ["export"])]),
+    ("interop.md", "Import from scikit-learn and PyTorch",
+     [("neuronsim.interop", ["from_sklearn", "from_torch"])]),
     ("explain.md", "Explain one step", [("neuronsim.explain", ["explain"])]),
     ("pictures.md", "Pictures (SVG)",
      [("neuronsim.pictures", ["network_svg", "training_curve_svg"])]),
@@ -59,7 +78,10 @@ PAGES = [
 ]
 
 HANDWRITTEN = [("model-file.md", "The model file format",
-                "the JSON a saved network is: every field, and what the loader checks")]
+                "the JSON a saved network is: every field, and what the loader checks"),
+               ("observing.md", "Reading and assigning",
+                "what you may read and assign, what is read-only, and when held-back steps "
+                "are taken")]
 
 
 # -- docstrings to Markdown --------------------------------------------------------------
@@ -150,11 +172,15 @@ def signature(name, func, method=False):
 def summary(doc):
     """The first sentence of a docstring, for the index table."""
     first = inline((doc or "").strip().split("\n\n")[0].replace("\n", " "))
-    in_code = False
-    for i, char in enumerate(first):           # the first ". " or ";" outside `code`
+    in_code, depth = False, 0
+    for i, char in enumerate(first):           # the first ". " or ";" outside `code` and ( )
         if char == "`":
             in_code = not in_code
-        elif not in_code and (char == ";" or (char == "." and first[i + 1:i + 2] in ("", " "))):
+        elif in_code:
+            continue
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif depth <= 0 and (char == ";" or (char == "." and first[i + 1:i + 2] in ("", " "))):
             return first[:i] + "."
     return first
 
@@ -310,12 +336,17 @@ def index_page():
            "Start with [`NeuralNetwork`](network.md): everything a user does goes through it "
            "(`feed_forward`, `backprop`, `train`, `fit`, `predict`, `evaluate`, `save`, "
            "`load`, `export_source`, `explain`, `to_svg`). The modules below hold the "
-           "work those methods hand on, and the pieces you can swap (activations, costs).", "",
+           "work those methods hand on, and the pieces you can swap (activations, costs, "
+           "optimizers).", "",
            "| name | module | what it is |", "|---|---|---|"]
     for page in PAGES:
+        seen = {}                  # MkDocs numbers a repeated heading's anchor: export_1, …
         for module_name, name, _ in object_entries(page):
             obj = getattr(importlib.import_module(module_name), name)
             anchor = re.sub(r"[^\w-]", "", name.lower())
+            seen[anchor] = seen.get(anchor, -1) + 1
+            if seen[anchor]:
+                anchor = "%s_%d" % (anchor, seen[anchor])
             out.append("| [`%s`](%s#%s) | `%s` | %s |"
                        % (name, page[0], anchor, module_name, cell(summary(own_doc(obj)))))
     out += ["", "| page | what it is |", "|---|---|",
