@@ -204,6 +204,22 @@ def build_parser():
     export.add_argument("model", metavar="MODEL.json")
     export.add_argument("--out", metavar="FILE.py", help="write here instead of stdout")
     export.set_defaults(run=command_export)
+
+    playground = commands.add_parser(
+        "playground", help="learn backpropagation in the browser: a local page, offline",
+        description="Serve the playground on 127.0.0.1 and open it in the browser: train small "
+                    "networks on toy data or your CSV file, step the worked example sample by "
+                    "sample, and inspect every partial and any weight's chain rule. The page "
+                    "runs neuronsim itself (on MicroPython, in WebAssembly); nothing is "
+                    "fetched from the internet. Ctrl+C stops the server.",
+        epilog="Example: neuronsim playground --port 8765 --no-browser")
+    playground.add_argument("--port", type=int, default=8765, metavar="N",
+                            help="port on 127.0.0.1 (default 8765; 0 picks a free one)")
+    playground.add_argument("--no-browser", action="store_true",
+                            help="do not open a browser tab; just print the address")
+    playground.add_argument("--build", metavar="DIR",
+                            help="write the page as a static site into DIR instead of serving")
+    playground.set_defaults(run=command_playground)
     return parser
 
 
@@ -569,6 +585,19 @@ def command_export(args, stdout, stderr):
         with open(args.out, "w", encoding="utf-8") as handle:
             handle.write(source)
     return 0
+
+
+def command_playground(args, stdout, stderr):
+    from .playground import server
+    if args.build is not None:
+        try:
+            server.build(args.build, stdout)
+        except ValueError as error:
+            raise CommandError(str(error))
+        return 0
+    if not 0 <= args.port <= 65535:
+        raise CommandError("--port: expected a port from 0 to 65535, got %d" % args.port)
+    return server.serve(args.port, not args.no_browser, stdout)
 
 
 # -- main --------------------------------------------------------------------------------
