@@ -131,8 +131,17 @@ class PlaygroundError(ValueError):
     """A request the playground cannot do; its message names the setting."""
 
 
+class Diverged(PlaygroundError):
+    """Training stopped with a non-finite error or weight; the network was restored."""
+
+
 def _fail(message):
     raise PlaygroundError(message)
+
+
+def _shown(value):
+    """A value in a message: a string as its repr, anything else described."""
+    return repr(value) if isinstance(value, str) else describe(value)
 
 
 # -- checking a configuration ---------------------------------------------------------
@@ -141,7 +150,7 @@ def _choice(config, key, choices):
     value = config[key]
     if value not in choices:
         _fail("%s: expected one of %s, got %s" % (key, ", ".join(repr(c) for c in choices),
-                                                 describe(value)))
+                                                 _shown(value)))
     return value
 
 
@@ -201,7 +210,7 @@ def check_config(given):
     for feature in features:
         if feature not in names:
             _fail("features: unknown feature %s; expected some of %s"
-                  % (describe(feature), ", ".join(names)))
+                  % (_shown(feature), ", ".join(names)))
     config["features"] = [name for name in names if name in features]   # in a fixed order
     layers = config["layers"]
     if not isinstance(layers, list) or len(layers) > MAX_LAYERS:
@@ -220,7 +229,7 @@ def check_config(given):
                                                                 describe(layer[0])))
         if layer[1] not in HIDDEN_ACTIVATIONS:
             _fail("%s: expected an activation among %s, got %s"
-                  % (where, ", ".join(HIDDEN_ACTIVATIONS), describe(layer[1])))
+                  % (where, ", ".join(HIDDEN_ACTIVATIONS), _shown(layer[1])))
         checked.append([width, layer[1]])
     config["layers"] = checked
     _choice(config, "output", OUTPUT_ACTIVATIONS)
@@ -427,12 +436,12 @@ def parse_csv(text, name="data.csv"):
     rows = [(number, _split_row(line, delimiter)) for number, line in lines]
     header = None
     head = rows[0][1]
-    if len(rows) > 1:
-        below = rows[1][1]
-        if any(_number(cell) is None and index < len(below) and _number(below[index]) is not None
-               for index, cell in enumerate(head)) or all(_number(c) is None for c in head):
-            header = head
-            rows = rows[1:]
+    below = rows[1][1] if len(rows) > 1 else []
+    if all(_number(cell) is None for cell in head) or any(
+            _number(cell) is None and index < len(below) and _number(below[index]) is not None
+            for index, cell in enumerate(head)):
+        header = head
+        rows = rows[1:]
     if not rows:
         _fail("%s: a header but no data rows" % name)
     if len(rows) > MAX_CSV_ROWS:
@@ -764,8 +773,10 @@ class Session:
             history = self.net.fit(pairs, epochs=1, batch_size=batch_size, shuffle=False,
                                    optimizer=self.optimizer, l2=config["l2"])
         except TrainingDiverged as error:
-            self.message = str(error)
-            raise
+            self.message = ("Training diverged in epoch %d (%s): the network is as it was "
+                            "before this step; try a smaller learning rate"
+                            % (self.epoch + 1, str(error).split(":")[1].split(";")[0].strip()))
+            raise Diverged(self.message)
         self.steps += (len(pairs) + batch_size - 1) // batch_size
         return history.training_error[0] * len(pairs)
 
@@ -1138,7 +1149,7 @@ class Session:
                         "mime": "text/x-c"}
             return {"text": export_to(net, "javascript"), "filename": base + ".mjs",
                     "mime": "text/javascript"}
-        _fail("format: expected 'json', 'python', 'c' or 'javascript', got %s" % describe(kind))
+        _fail("format: expected 'json', 'python', 'c' or 'javascript', got %s" % _shown(kind))
 
     def weights_text(self):
         """Every weight and bias, neuron by neuron (weights, then bias), as repr text:
@@ -1361,12 +1372,12 @@ def request(message, session=None):
     command = COMMANDS.get(message.get("cmd"))
     if command is None:
         return {"ok": False, "error": "cmd: expected one of %s, got %s" % (
-            ", ".join(sorted(COMMANDS)), describe(message.get("cmd")))}
+            ", ".join(sorted(COMMANDS)), _shown(message.get("cmd")))}
     if session.net is None and message["cmd"] not in ("init", "about", "load_csv"):
         return {"ok": False, "error": "cmd: %r before 'init'" % message["cmd"]}
     try:
         return command(session, message)
-    except TrainingDiverged as error:
+    except Diverged as error:
         reply = session.snapshot(data=False)
         reply["ok"] = False
         reply["error"] = str(error)
