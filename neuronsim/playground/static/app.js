@@ -199,6 +199,10 @@ function suggest(c) {
 }
 
 function wire() {
+  $("target").addEventListener("change", () => {
+    $("axis-x").value = "0";
+    $("axis-y").value = "1";
+  }, true);
   for (const id of ["learning_rate", "optimizer", "momentum", "batch_size", "l2", "cost", "samples",
                     "classes", "task", "target", "seed", "train_biases", "standardize",
                     "axis-x", "axis-y"]) {
@@ -316,7 +320,8 @@ function show(reply) {
     drawCurve();
     showScores(reply);
     showInspector(reply);
-    $("epoch").textContent = reply.epoch + (reply.cursor ? " + " + reply.cursor + "/" + reply.epoch_size : "");
+    $("epoch").textContent = reply.epoch;
+    $("epoch-part").textContent = reply.cursor ? "+ " + reply.cursor + " of " + reply.epoch_size + " samples" : "";
     $("steps").textContent = reply.steps;
     if (!running) refreshExplain();
   }
@@ -366,7 +371,7 @@ function layout() {
   const tallest = Math.max(...columns);
   const top = 44;
   const size = Math.max(16, Math.min(46, Math.floor((height - top - 10) / tallest) - 12));
-  const gap = size + Math.max(8, Math.min(26, (height - top - tallest * size) / Math.max(1, tallest)));
+  const gap = size + Math.max(8, Math.min(tallest <= 4 ? 70 : 26, (height - top - tallest * size) / Math.max(1, tallest)));
   const left = 56, right = 64;
   const step = (width - left - right - size) / Math.max(1, columns.length - 1);
   const positions = columns.map((count, c) => {
@@ -393,6 +398,16 @@ function drawNetwork() {
   for (const layer of view.layers) for (const n of layer.neurons) for (const w of n.weights) largest = Math.max(largest, Math.abs(w));
   // links first, under the nodes
   const NS = "http://www.w3.org/2000/svg";
+  // Where along its curve each layer's weight labels sit: labels into one neuron must
+  // not overlap (they converge at the target), nor labels out of one (at the source).
+  const spacing = (column) => (positions[column].length > 1 ? positions[column][1].y - positions[column][0].y : Infinity);
+  const labelAt = positions.slice(1).map((_, l) => {
+    const most = 1 - 15 / spacing(l), least = 15 / spacing(l + 1);
+    const share = Math.max(Math.min(0.8, most), Math.min(least, 0.8));
+    let low = 0, high = 1;         // t with 3t² − 2t³ = share (the curve's vertical progress)
+    for (let i = 0; i < 30; i++) { const t = (low + high) / 2; if (3 * t * t - 2 * t * t * t < share) low = t; else high = t; }
+    return low;
+  });
   view.layers.forEach((layer, l) => {
     layer.neurons.forEach((neuron, k) => {
       const to = positions[l + 1][k];
@@ -405,9 +420,17 @@ function drawNetwork() {
         path.setAttribute("d", d);
         path.setAttribute("class", "link");
         const chosen = sel && sel.what === "weight" && sel.layer === l && sel.neuron === k && sel.weight === j;
-        if (chosen) path.classList.add("selected");
+        const width = Math.min(9, 0.6 + 4 * Math.abs(w) / Math.max(1, largest) * Math.min(2, largest));
+        if (chosen) {   // a dark band under the chosen connection
+          const band = document.createElementNS(NS, "path");
+          band.setAttribute("d", d);
+          band.setAttribute("class", "link selected");
+          band.setAttribute("stroke", "#111");
+          band.setAttribute("stroke-width", String(width + 5));
+          links.appendChild(band);
+        }
         path.setAttribute("stroke", w >= 0 ? css(POS) : css(NEG));
-        path.setAttribute("stroke-width", String(Math.min(9, 0.6 + 4 * Math.abs(w) / Math.max(1, largest) * Math.min(2, largest)) + (chosen ? 2 : 0)));
+        path.setAttribute("stroke-width", String(width));
         path.setAttribute("stroke-opacity", chosen ? "1" : "0.8");
         links.appendChild(path);
         const hit = document.createElementNS(NS, "path");
@@ -421,7 +444,7 @@ function drawNetwork() {
         hit.addEventListener("click", () => select({ what: "weight", layer: l, neuron: k, weight: j }));
         links.appendChild(hit);
         if (small) {
-          const t = 0.72;   // along the curve, near its target: labels of one neuron stack up
+          const t = labelAt[l];
           const bx = (1 - t) ** 3 * x1 + 3 * (1 - t) ** 2 * t * mid + 3 * (1 - t) * t * t * mid + t ** 3 * x2;
           const by = (1 - t) ** 3 * y1 + 3 * (1 - t) ** 2 * t * y1 + 3 * (1 - t) * t * t * y2 + t ** 3 * y2;
           const label = document.createElementNS(NS, "text");
@@ -478,7 +501,7 @@ function drawNetwork() {
         const value = document.createElement("div");
         value.className = "value";
         value.textContent = column.kind === "input" ? fmt(sample.inputs[k], 4) :
-          fmt(sample.neurons[c - 1][k].out, 4);
+          fmt(sample.neurons[c - 1][k].out, 4) + "\nb " + fmt(column.layer.neurons[k].bias, 3);
         node.appendChild(value);
       }
       nodes.appendChild(node);
@@ -632,14 +655,24 @@ function drawPoints() {
   }
   const axes = view.data.axes;
   const [[x0, x1], [y0, y1]] = view.data.range;
-  context.font = "10.5px DejaVu Sans, sans-serif";
-  context.fillStyle = "#444";
-  context.fillText(axes[0] + " →  [" + fmt(x0, 3) + ", " + fmt(x1, 3) + "]", 6, 325);
-  context.save();
-  context.translate(12, 318 - 8);
-  context.rotate(-Math.PI / 2);
-  context.fillText(axes[1] + " →  [" + fmt(y0, 3) + ", " + fmt(y1, 3) + "]", 0, 0);
-  context.restore();
+  const outs = view.names[view.names.length - 1];
+  let colour;
+  if (reply.kind === "classification") {
+    colour = outs.length > 1 ? "the class whose output is largest (paler: less sure)" :
+      "out_" + outs[0] + " (blue: class 1, above 0.5; orange: class 0)";
+  } else {
+    colour = "out_" + outs[0] + (outs.length > 1 ? " (the first output)" : "");
+  }
+  let note = "→ " + axes[0] + " from " + fmt(x0, 3) + " to " + fmt(x1, 3) + ";  ↑ " + axes[1] +
+    " from " + fmt(y0, 3) + " to " + fmt(y1, 3) + ". Colour: " + colour + ".";
+  if (view.config.data === "csv" && reply.inputs.columns.length > 2) {
+    note += " The other inputs are held at their mean.";
+  }
+  if (view.config.data === "worked") {
+    note = "The worked example has one sample, (i1, i2) = (0.05, 0.1), ringed. Colour: out_o1 " +
+      "over the plane, i1 → and i2 ↑ from −1 to 1.";
+  }
+  $("plane-note").textContent = note;
 }
 
 function drawCurve() {
@@ -710,7 +743,7 @@ function showInspector(reply) {
   const box = $("sample");
   if (!sample) { box.innerHTML = ""; return; }
   const names = view.names;
-  const inputs = sample.inputs.map((v, j) => `${names[0][j]} = ${esc(sample.inputs_text[j])}`).join(", ");
+  const inputs = sample.inputs.map((v, j) => `${names[0][j]} = ${g9(v)}`).join(", ");
   const point = view.config.data === "worked" ? "" :
     ` at (${fmt(sample.point[0], 4)}, ${fmt(sample.point[1], 4)})`;
   const classes = reply.classes;
@@ -845,6 +878,7 @@ async function afterChange() {
 }
 
 function applyHidden() {
+  document.querySelector("main").classList.toggle("without-data", hidden.has("data"));
   for (const element of document.querySelectorAll("[data-group]")) {
     element.classList.toggle("teacher-hidden", hidden.has(element.dataset.group));
   }
