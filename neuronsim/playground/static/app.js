@@ -61,7 +61,11 @@ function setStatus(state, text) {
   status.textContent = text;
 }
 
-function setBusy(busy) { document.body.dataset.busy = busy ? "1" : "0"; }
+let pending = 0;   // requests sent and not yet answered
+function setBusy(busy) {
+  pending = Math.max(0, pending + (busy ? 1 : -1));
+  document.body.dataset.busy = pending ? "1" : "0";
+}
 
 // -- numbers, as text (display only) -----------------------------------------------------
 function fmt(value, digits = 4) {
