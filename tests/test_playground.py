@@ -421,6 +421,9 @@ def test_model_json_and_python_module_predict_what_the_page_shows():
     namespace = {}
     exec(module["text"], namespace)
     assert namespace["predict"](inputs) == shown
+    if "c" not in driver.available_exports():
+        reply = call(session, cmd="export", format="c")
+        assert reply["error"].startswith("format: the C export does not run on this interpreter")
     reply = call(session, cmd="export", format="pdf")
     assert reply["error"] == "format: expected 'json', 'python', 'c' or 'javascript', got 'pdf'"
 

@@ -206,6 +206,16 @@ def test_worked_example_numbers_step_and_the_chain_rule_of_w5(browser, site):
     assert key.get_attribute("data-symbol") == "∂E/∂w5"
     assert key.get_attribute("data-text") == "0.0821670406"
     shot(browser, "02-worked-example-w5-chain-rule.png")
+    # The README's picture (docs/playground-worked-example.png is a copy): a laptop's
+    # first screen, the whole-step text folded away.
+    browser.execute_script("document.getElementById('explain-box').open = false;"
+                           "window.scrollTo(0, 0)")
+    size = browser.get_window_size()
+    browser.set_window_size(1400, 1120)
+    time.sleep(0.3)
+    shot(browser, "00-readme-worked-example-w5.png")
+    browser.set_window_size(size["width"], size["height"])
+    browser.execute_script("document.getElementById('explain-box').open = true")
     browser.find_element(By.ID, "node-0-0").click()             # h1
     idle(browser)
     assert text(browser, "v-pd") == "0.0363503064" and text(browser, "v-net") == "0.3775"

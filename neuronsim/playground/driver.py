@@ -1139,16 +1139,23 @@ class Session:
             return {"text": export_source(net), "filename": base.replace("-", "_") + ".py",
                     "mime": "text/x-python"}
         if kind in ("c", "javascript"):
+            if kind not in available_exports():
+                _fail("format: the %s export does not run on this interpreter (%s); save the "
+                      "model as JSON and run 'neuronsim export' on it"
+                      % ("C" if kind == "c" else "JavaScript", sys.implementation.name))
+            from ..export import export as export_to
             try:
-                from ..export import export as export_to
-            except ImportError:
-                _fail("format: this neuronsim has no %s export yet" % kind)
+                if kind == "c":
+                    text = export_to(net, "c", prefix=_stem(base).replace("-", "_"))
+                else:
+                    text = export_to(net, "javascript")
+            except Exception as error:   # the exporter's own limits, named for the learner
+                _fail("format: the %s export failed here: %s: %s" % (
+                    "C" if kind == "c" else "JavaScript", type(error).__name__, error))
             if kind == "c":
-                text = export_to(net, "c", prefix=_stem(base).replace("-", "_"))
                 return {"text": text, "filename": base.replace("-", "_") + ".h",
                         "mime": "text/x-c"}
-            return {"text": export_to(net, "javascript"), "filename": base + ".mjs",
-                    "mime": "text/javascript"}
+            return {"text": text, "filename": base + ".mjs", "mime": "text/javascript"}
         _fail("format: expected 'json', 'python', 'c' or 'javascript', got %s" % _shown(kind))
 
     def weights_text(self):
@@ -1173,7 +1180,7 @@ def available_exports():
     for target in ("c", "javascript"):
         try:
             target_module(target)
-        except ImportError:
+        except (ImportError, ValueError):   # a module this port lacks; an unknown target
             continue
         found.append(target)
     return found

@@ -370,9 +370,10 @@ function showCsvControls() {
 // -- the network --------------------------------------------------------------------------
 function layout() {
   const box = $("net-view");
-  const width = box.clientWidth, height = box.clientHeight;
   const columns = [view.names[0].length].concat(view.layers.map((l) => l.neurons.length));
   const tallest = Math.max(...columns);
+  box.style.height = Math.max(270, Math.min(440, 90 + tallest * 58)) + "px";
+  const width = box.clientWidth, height = box.clientHeight;
   const top = 44;
   const size = Math.max(16, Math.min(46, Math.floor((height - top - 10) / tallest) - 12));
   const gap = size + Math.max(8, Math.min(tallest <= 4 ? 70 : 26, (height - top - tallest * size) / Math.max(1, tallest)));
@@ -489,7 +490,9 @@ function drawNetwork() {
         }
       } else {
         const l = c - 1;
-        name.textContent = view.names[c][k];
+        const classes = view.reply.classes;
+        name.textContent = view.names[c][k] + (column.kind === "output" && classes &&
+          classes.length === column.count ? " " + classes[k] : "");
         node.id = "node-" + l + "-" + k;
         node.addEventListener("click", () => select({ what: "neuron", layer: l, neuron: k }));
         if (sel && sel.what === "neuron" && sel.layer === l && sel.neuron === k) node.classList.add("selected");
@@ -752,13 +755,18 @@ function showInspector(reply) {
     ` at (${fmt(sample.point[0], 4)}, ${fmt(sample.point[1], 4)})`;
   const classes = reply.classes;
   const label = classes ? ` — class <b>${esc(classes[sample.point[2]])}</b>` : "";
+  const outs = names[names.length - 1];
+  const errors = sample.errors.slice(0, -1).map((eq) => equationHtml(eq, false)).join("");
+  const total = sample.errors[sample.errors.length - 1];
   box.innerHTML =
     `<div>Sample <b id="sample-index">#${sample.index}</b> of the training set${point}${label}` +
     ` <span class="note">(sample ${reply.cursor + 1} of ${reply.epoch_size} in epoch ${reply.epoch + 1})</span></div>` +
-    `<div class="note">inputs ${inputs}; targets ${sample.targets.map((t, k) => "t_" + names[names.length - 1][k] + " = " + g9(t)).join(", ")}</div>` +
-    `<div id="outputs" data-values="${sample.outputs_text.join(",")}">outputs ${sample.outputs.map((o, k) => "out_" + names[names.length - 1][k] + " = " + g9(o)).join(", ")}</div>` +
-    `<div class="equations">${sample.errors.map((eq, i) => equationHtml(eq, false)).join("")}</div>` +
-    `<div>E_total <span class="big" id="e-total" data-value="${sample.error.value}">${esc(sample.error.text)}</span></div>`;
+    `<div id="outputs" data-values="${sample.outputs_text.join(",")}">inputs ${inputs} → outputs ` +
+    `${sample.outputs.map((o, k) => "out_" + outs[k] + " = " + g9(o)).join(", ")}; targets ` +
+    `${sample.targets.map((t, k) => "t_" + outs[k] + " = " + g9(t)).join(", ")}</div>` +
+    `<div class="equations">${errors}<div class="eq total">${esc(total.symbol)} = ` +
+    `${total.steps.map(esc).join(" = ")} = <span class="big" id="e-total" data-value="${sample.error.value}">` +
+    `${esc(sample.error.text)}</span></div></div>`;
   const last = reply.last_step;
   $("last-step").innerHTML = last ? `Last step, on sample #${last.index}: E ${g9(last.before)} → ${g9(last.after)}` : "";
   showDetail(reply.detail);
