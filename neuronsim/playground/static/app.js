@@ -4,8 +4,13 @@
 // value shown (outputs, errors, partials, maps, curves) comes from neuronsim,
 // running in worker.js on MicroPython, through neuronsim/playground/driver.py.
 
-const worker = new Worker("worker.js", { type: "module" });
 const $ = (id) => document.getElementById(id);
+if (location.protocol === "file:") {
+  $("status").dataset.state = "error";
+  $("status").textContent = "Open this page through `neuronsim playground` (or any web server): " +
+    "a Web Worker cannot start from a file:// address.";
+}
+const worker = new Worker("worker.js", { type: "module" });
 
 // -- talking to the worker -----------------------------------------------------------
 let nextId = 1;
