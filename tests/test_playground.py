@@ -23,8 +23,7 @@ import pytest
 
 from neuronsim import NeuralNetwork
 from neuronsim.cli import main
-from neuronsim.explain import (chain_rule, equation_text, neuron_equations, neuron_names,
-                               weight_names)
+from neuronsim.explain import chain_rule, equation_text, neuron_equations, weight_names
 from neuronsim.playground import driver, server
 from neuronsim.playground.driver import PlaygroundError, Session
 
