@@ -249,6 +249,17 @@ def test_live_settings_keep_the_weights_and_a_refused_one_changes_nothing():
     reply = call(session, cmd="configure", config=dict(config, cost="cross_entropy"))
     assert not reply["ok"] and "needs a 'sigmoid' or 'softmax'" in reply["error"]
     assert session.config == config and session.net.cost.name == "squared_error"
+    # A refused change among accepted ones leaves every part as it was.
+    reply = call(session, cmd="configure", config=dict(config, layers=[[3, "sigmoid"]],
+                                                      cost="cross_entropy"))
+    assert not reply["ok"] and session.config == config
+    assert [layer.activation.name for layer in session.net.layers] == ["relu", "tanh"]
+    assert session.net.cost.name == "squared_error"
+    # The worked example's cost can change; its layers cannot.
+    worked = Session()
+    ok(worked, cmd="init", config={"data": "worked"})
+    reply = ok(worked, cmd="configure", config=dict(worked.config, cost="cross_entropy"))
+    assert reply["cost"] == "cross_entropy" and worked.net.cost.name == "cross_entropy"
     # A new width rebuilds from the seed and forgets the training.
     reply = ok(session, cmd="configure", config=dict(session.config, layers=[[5, "relu"]]))
     assert reply["cursor"] == 0 and len(reply["layers"][0]["neurons"]) == 5

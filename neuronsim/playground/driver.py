@@ -605,21 +605,35 @@ class Session:
 
     def _retune(self, config):
         """Settings that keep the network: activations and cost assigned (checked
-        by neuronsim), optimizer, learning rate, batch size, L2."""
+        by neuronsim), optimizer, learning rate, batch size, L2.  A refused
+        setting leaves the network as it was."""
         net = self.net
         old = self.config
         if config["data"] != "worked":
-            for layer, (width, activation) in zip(net.layers, config["layers"]):
-                if layer.activation.name != activation:
-                    layer.activation = activation
-            output = config["output"]
-            if output == "softmax" and self.info["classes"] is None:
+            if config["output"] == "softmax" and self.info["classes"] is None:
                 _fail("output: softmax needs class labels; this data set is a regression")
-            if net.layers[-1].activation.name != output or net.cost.name != config["cost"]:
-                if _width_for(output, self.info) != len(net.layers[-1].neurons):
-                    self._build(config)
-                    return
-                self._assign_output(output, config["cost"])
+            if _width_for(config["output"], self.info) != len(net.layers[-1].neurons):
+                self._build(config)        # checks everything before it changes anything
+                return
+        saved = ([layer.activation for layer in net.layers], net.cost)
+        try:
+            if config["data"] == "worked":        # its layers are fixed; its cost is not
+                if net.cost.name != config["cost"]:
+                    net.cost = config["cost"]
+            else:
+                for layer, (width, activation) in zip(net.layers, config["layers"]):
+                    if layer.activation.name != activation:
+                        layer.activation = activation
+                if net.layers[-1].activation.name != config["output"] or \
+                        net.cost.name != config["cost"]:
+                    self._assign_output(config["output"], config["cost"])
+        except ValueError:
+            activations, cost = saved       # put back as they were, together
+            for layer, activation in zip(net.layers, activations):
+                layer._set_activation(activation)
+            net._cost = cost
+            net._structure_changed()
+            raise
         net.train_biases = config["train_biases"]
         if config["optimizer"] != old["optimizer"] or config["momentum"] != old["momentum"]:
             self.config = config
@@ -630,10 +644,10 @@ class Session:
         self.config = config
 
     def _assign_output(self, activation, cost):
-        """Assign the output activation and the cost, in whichever order neuronsim accepts."""
+        """Assign the output activation and the cost, in whichever order neuronsim
+        accepts (the caller puts both back if neither does)."""
         net = self.net
         layer = net.layers[-1]
-        old_activation, old_cost = layer.activation, net.cost
         try:
             layer.activation = activation
             net.cost = cost
@@ -644,9 +658,6 @@ class Session:
             net.cost = cost
             layer.activation = activation
         except ValueError as error:
-            layer.activation = old_activation
-            net.cost = old_cost
-            net.cost = old_cost
             _fail("output/cost: %s" % error)
 
     def _make_samples(self, config, table):
