@@ -173,6 +173,15 @@ class History:
             "seed": self.seed,
         }
 
+    def _repr_svg_(self):
+        """The training curve as SVG, for Jupyter; None before any epoch."""
+        if not self.training_error:
+            return None
+        from .pictures import training_curve_svg
+        svg = training_curve_svg(self, title="Training curve: %d epoch%s, stopped by %s" % (
+            self.epochs, "" if self.epochs == 1 else "s", self.stop_reason))
+        return svg[svg.index("<svg"):]   # the element alone, to sit inside a page
+
     def __repr__(self):
         last = self.training_error[-1] if self.training_error else float("nan")
         return "<History %d epochs, training error %.6g, stopped by %s, %.3fs>" % (

@@ -70,8 +70,8 @@ how many outputs are outside the stated tolerance (0 on a correct build),
 for firmware to check itself at boot.
 """
 
-import ctypes
 import math
+import struct
 
 from .. import __version__
 from ..activations import ACTIVATIONS
@@ -97,8 +97,23 @@ DOUBLE_SELFTEST_TOLERANCE = 1e-12
 # -- numbers --------------------------------------------------------------------------
 
 def to_float32(value):
-    """``value`` rounded to the nearest float32 (±inf past its range)."""
-    return ctypes.c_float(value).value
+    """``value`` rounded to the nearest float32 (±inf past its range), as C's
+    ``(float)value`` rounds it; struct, not ctypes, so that MicroPython (the
+    playground) can export too."""
+    try:
+        return struct.unpack("<f", struct.pack("<f", value))[0]
+    except OverflowError:   # rounds past FLT_MAX
+        return math.copysign(math.inf, value)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def is_identifier(text, extra="_"):
+    """True if ``text`` is an ASCII identifier: a letter or one of ``extra``
+    first, then letters, digits and ``extra`` (no str.isalnum: MicroPython)."""
+    return isinstance(text, str) and bool(text) and (text[0] in _LETTERS or text[0] in extra) \
+        and all(c in _LETTERS or c in "0123456789" or c in extra for c in text)
 
 
 def double_literal(value):
@@ -486,7 +501,8 @@ class CExport:
     """What :func:`build` returns: ``text`` (the header) and the figures it states."""
 
     def __init__(self, **fields):
-        self.__dict__.update(fields)
+        for name, value in fields.items():   # not __dict__.update: MicroPython's is read-only
+            setattr(self, name, value)
 
     def summary(self):
         """The lines the command line prints on stderr."""
@@ -518,8 +534,7 @@ def build(net, type="double", prefix="model", selftest=0, data=None):
     if type not in TYPES:
         raise ValueError("C export: unknown type %r; expected one of %s"
                          % (type, ", ".join(repr(t) for t in TYPES)))
-    if not isinstance(prefix, str) or not prefix or not (prefix[0].isalpha() or prefix[0] == "_") \
-            or not all(c.isalnum() or c == "_" for c in prefix) or not prefix.isascii():
+    if not is_identifier(prefix):
         raise ValueError("C export: prefix must be a C identifier (letters, digits, _), got %r"
                          % (prefix,))
     if isinstance(selftest, bool) or not isinstance(selftest, int) or selftest < 0:

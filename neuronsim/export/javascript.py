@@ -25,6 +25,7 @@ import math
 from .. import __version__
 from ..activations import ACTIVATIONS
 from ..saving import to_dict
+from .c import is_identifier
 
 FORMS = ("module", "script")
 
@@ -123,8 +124,7 @@ def export(net, form="module", name="model"):
     if form not in FORMS:
         raise ValueError("JavaScript export: unknown form %r; expected one of %s"
                          % (form, ", ".join(repr(f) for f in FORMS)))
-    if not isinstance(name, str) or not name or not (name[0].isalpha() or name[0] in "_$") \
-            or not all(c.isalnum() or c in "_$" for c in name) or not name.isascii():
+    if not is_identifier(name, "_$"):
         raise ValueError("JavaScript export: name must be an identifier, got %r" % (name,))
     document = to_dict(net)
     layers = document["layers"]
