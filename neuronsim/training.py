@@ -610,10 +610,20 @@ def split_validation(samples, fraction, seed):
     return training, validation
 
 
+#: baseline_error reads at most this many samples, evenly spread (it sets the
+#: divergence and learned-nothing thresholds: a pass over every sample would
+#: cost each fit call as much as an epoch of a tiny network).
+BASELINE_SAMPLES = 256
+
+
 def baseline_error(net, samples):
     """The mean error per sample of always predicting the mean target vector
     (for class labels: each class's share), by the network's own cost; None
-    when that cannot be said (a custom cost, or a constant target)."""
+    when that cannot be said (a custom cost, or a constant target).  Estimated
+    on at most :data:`BASELINE_SAMPLES` samples spread over the data."""
+    if len(samples) > BASELINE_SAMPLES:   # a threshold, not a result: a spread-out subset
+        step = len(samples) / float(BASELINE_SAMPLES)
+        samples = [samples[int(k * step)] for k in range(BASELINE_SAMPLES)]
     width = len(samples[0][1])
     means = [0.0] * width
     for _, targets in samples:
@@ -647,8 +657,9 @@ def _check_target_range(net, samples, scaled, history):
     if name not in OUTPUT_RANGES:
         return
     low, high = OUTPUT_RANGES[name]
-    smallest = min(min(targets) for _, targets in samples)
-    largest = max(max(targets) for _, targets in samples)
+    targets = [targets for _, targets in samples]
+    smallest = min(map(min, targets))   # map: C loops, a small share of a tiny net's epoch
+    largest = max(map(max, targets))
     if smallest >= low and (high is None or largest <= high):
         return
     reach = "[%g, %g]" % (low, high) if high is not None else "[%g, ∞)" % low
