@@ -696,14 +696,9 @@ def _progress_line(history, epochs):
     return line + "  %.2fs" % history.seconds
 
 
-def _train_batch(net, neurons, batch, learning_rate):
-    """One plain SGD mini-batch step (Nielsen's update_mini_batch); return the batch's summed E.
-
-    Every sample's deltas come from the weights as they were at the start of
-    the batch; w ← w − Σ_samples (η/len(batch)·δ)·input is taken as one step
-    per sample in order (rounded so on every interpreter but CPython 3.12+,
-    which sums each weight's products with one ``math.sumprod``).
-    """
+def _backprop_batch(net, neurons, batch):
+    """Backprop every sample of a batch from the same weights: (summed E, each
+    layer's inputs per sample, each neuron's δ per sample)."""
     backprop = net._backprop
     layers = net.layers
     total = 0.0
@@ -712,9 +707,22 @@ def _train_batch(net, neurons, batch, learning_rate):
     for inputs, targets in batch:
         total += backprop(inputs, targets)
         for l in range(len(layers)):
-            layer_inputs[l].append(layers[l].neurons[0]._inputs)
+            layer_inputs[l].append(layers[l]._neurons[0]._inputs)
         for k in range(len(neurons)):
             deltas[k].append(neurons[k]._delta)
+    return total, layer_inputs, deltas
+
+
+def _train_batch(net, neurons, batch, learning_rate):
+    """One plain SGD mini-batch step (Nielsen's update_mini_batch); return the batch's summed E.
+
+    Every sample's deltas come from the weights as they were at the start of
+    the batch; w ← w − Σ_samples (η/len(batch)·δ)·input is taken as one step
+    per sample in order (rounded so on every interpreter but CPython 3.12+,
+    which sums each weight's products with one ``math.sumprod``).
+    """
+    layers = net.layers
+    total, layer_inputs, deltas = _backprop_batch(net, neurons, batch)
     scale = learning_rate / len(batch)
     train_biases = net.train_biases
     k = 0
@@ -784,16 +792,7 @@ class _Stepper:
                     for neuron, bias in zip(neurons, biases):
                         neuron._bias = bias
             return total
-        total = 0.0
-        layer_inputs = [[] for _ in layers]
-        deltas = [[] for _ in self.neurons]
-        neurons = self.neurons
-        for inputs, targets in batch:
-            total += backprop(inputs, targets)
-            for l in range(len(layers)):
-                layer_inputs[l].append(layers[l]._neurons[0]._inputs)
-            for k in range(len(neurons)):
-                deltas[k].append(neurons[k]._delta)
+        total, layer_inputs, deltas = _backprop_batch(net, self.neurons, batch)
         size = len(batch)
         key = 0
         for l, layer in enumerate(layers):
