@@ -174,16 +174,23 @@ def bench_batch(name, shape, samples_per_rep, repeat, batch_size):
         run_ours()
         run_reference()
     agree = max_difference(net, ref)   # same data, same order, same starting weights
+    ours, theirs, ratios = alternate(run_ours, run_reference, len(samples), repeat)
+    return summary("%s batch %d" % (name, batch_size), shape, ours, theirs, ratios, agree)
+
+
+def alternate(run_ours, run_reference, count, repeat):
+    """Per-sample times of both, and the ratios, over ``repeat`` repetitions that
+    alternate which runs first."""
     ours, theirs, ratios = [], [], []
     for rep in range(repeat):
         if rep % 2:
             t_ref, t_net = run_reference(), run_ours()
         else:
             t_net, t_ref = run_ours(), run_reference()
-        ours.append(t_net / len(samples))
-        theirs.append(t_ref / len(samples))
+        ours.append(t_net / count)
+        theirs.append(t_ref / count)
         ratios.append(t_ref / t_net)
-    return summary("%s batch %d" % (name, batch_size), shape, ours, theirs, ratios, agree)
+    return ours, theirs, ratios
 
 
 def bench_fit(name, shape, samples_per_rep, repeat, label, **options):
@@ -209,15 +216,7 @@ def bench_fit(name, shape, samples_per_rep, repeat, label, **options):
     for _ in range(WARM_UP):
         run_ours()
         run_reference()
-    ours, theirs, ratios = [], [], []
-    for rep in range(repeat):
-        if rep % 2:
-            t_ref, t_net = run_reference(), run_ours()
-        else:
-            t_net, t_ref = run_ours(), run_reference()
-        ours.append(t_net / len(samples))
-        theirs.append(t_ref / len(samples))
-        ratios.append(t_ref / t_net)
+    ours, theirs, ratios = alternate(run_ours, run_reference, len(samples), repeat)
     return summary("%s %s" % (name, label), shape, ours, theirs, ratios, float("nan"))
 
 

@@ -103,8 +103,9 @@ def _number(kind, low, high=math.inf, low_open=False):
         value = kind(text)
         return value if math.isfinite(value) and low <= value < high and \
             not (low_open and value == low) else None
-    return _checked(convert, "a whole number >= %d" % low if kind is int else "a number %s %g%s" % (
-        ">" if low_open else ">=", low, "" if high == math.inf else " and < %g" % high))
+    bound = "" if high == math.inf else " and < %g" % high
+    return _checked(convert, "a whole number >= %d%s" % (low, bound) if kind is int else
+                    "a number %s %g%s" % (">" if low_open else ">=", low, bound))
 
 
 def _sizes(text):
@@ -250,6 +251,21 @@ def build_parser():
                         "file, if it lies next to the model)")
     export.add_argument("--form", choices=("module", "script"), default="module",
                         help="--to javascript: an ES module or a plain script")
+    playground = commands.add_parser(
+        "playground", help="learn backpropagation in the browser: a local page, offline",
+        description="Serve the playground on 127.0.0.1 and open it in the browser: train small "
+                    "networks on toy data or your CSV file, step the worked example sample by "
+                    "sample, and inspect every partial and any weight's chain rule. The page "
+                    "runs neuronsim itself (on MicroPython, in WebAssembly); nothing is "
+                    "fetched from the internet. Ctrl+C stops the server.",
+        epilog="Example: neuronsim playground --port 8765 --no-browser")
+    playground.add_argument("--port", type=_number(int, 0, 65536), default=8765, metavar="N",
+                            help="port on 127.0.0.1 (default 8765; 0 picks a free one)")
+    playground.add_argument("--no-browser", action="store_true",
+                            help="do not open a browser tab; just print the address")
+    playground.add_argument("--build", metavar="DIR",
+                            help="write the page as a static site into DIR instead of serving")
+    playground.set_defaults(run=command_playground)
     train.add_argument("--layers", metavar="N,H,…,M", type=_checked(
         _sizes, "at least 3 widths >= 1 like 4,8,3 (inputs,hidden…,outputs)"),
         help="layer widths: inputs, hidden layer(s), outputs, e.g. 4,8,3 (default: the "
@@ -509,6 +525,17 @@ def command_export(args, stdout, stderr):
         source = net.export_source()
     _emit(source, out, "--out", [args.model], stdout)
     return 0
+
+
+def command_playground(args, stdout, stderr):
+    from .playground import server
+    if args.build is not None:
+        try:
+            server.build(args.build, stdout)
+        except ValueError as error:
+            raise CommandError(str(error))
+        return 0
+    return server.serve(args.port, not args.no_browser, stdout)
 
 
 def _drop_stdout():

@@ -136,7 +136,6 @@ def explain(net, inputs, targets):
     eta = net.learning_rate
     cost = net.cost
     output_layer = layers[-1]
-    softmax = not output_layer.activation.elementwise
     outputs = output_layer.get_outputs()
     nets = [n.net_input for n in output_layer.neurons]
     out_names = names[-1]
@@ -167,27 +166,20 @@ def explain(net, inputs, targets):
     add("")
     add("Forward pass: net = Σ w·in + b, out = f(net)")
     add("  " + "   ".join("%s = %s" % (name, g(x)) for name, x in zip(input_names, inputs)))
-    below = input_names
     for index, layer in enumerate(layers):
-        activation = layer.activation.name
-        for neuron, name, ws in zip(layer.neurons, names[index], wnames[index]):
-            add("  net_%s = %s = %s = %s" % (
-                name,
-                _sum_line(["%s·%s" % (w, x) for w, x in zip(ws, _outs(below))] + ["b_" + name]),
-                _sum_line(["%s·%s" % (p(w), p(x)) for w, x in zip(neuron.weights, neuron.inputs)]
-                          + [p(neuron.bias)]),
-                g(neuron.net_input)))
+        later = []
+        for k in range(len(layer.neurons)):
+            net_input, out = forward_equations(net, index, k, names, wnames)
+            add("  " + equation_text(net_input))
             if layer.activation.elementwise:
-                add("  out_%s = %s(net_%s) = %s" % (name, activation, name, g(neuron.output)))
-        if not layer.activation.elementwise:
-            for neuron, name in zip(layer.neurons, names[index]):
-                add("  out_%s = %s(net_%s; net of the whole layer) = %s"
-                    % (name, activation, name, g(neuron.output)))
-        below = names[index]
+                add("  " + equation_text(out))
+            else:   # a layer-wide activation (softmax) needs every net input first
+                later.append(out)
+        for out in later:
+            add("  " + equation_text(out))
 
     # -- error -----------------------------------------------------------------
     add("")
-    errors = cost.errors(targets, outputs, nets, output_layer.activation)
     scaling = net.target_scaling
     if scaling is not None:
         add("Targets as given y1, y2, …, scaled by the network's target_scaling: "
@@ -199,14 +191,8 @@ def explain(net, inputs, targets):
                                      p(scaling.mean[k]), g(out * scaling.scale[k] +
                                                            scaling.mean[k])))
     add("Error: E = Σ E_o (cost %s)" % cost.name)
-    for name, t, out, error in zip(out_names, targets, outputs, errors):
-        formula, numbers = cost.formulas(output_layer.activation, name)[:2]
-        if numbers is None:
-            add("  E_%s = %s = %s" % (name, formula, g(error)))
-        else:
-            add("  E_%s = %s = %s = %s" % (name, formula,
-                                           numbers.format(t=p(t), out=p(out)), g(error)))
-    add("  E_total = %s = %s" % (" + ".join("E_" + name for name in out_names), g(total_error)))
+    for eq in error_equations(net, targets, total_error, out_names):
+        add("  " + equation_text(eq))
 
     # -- backward --------------------------------------------------------------
     add("")
@@ -215,26 +201,19 @@ def explain(net, inputs, targets):
     for index in range(len(layers) - 1, -1, -1):
         layer = layers[index]
         add(" %s:" % _layer_label(net, index))
-        for k, (neuron, name) in enumerate(zip(layer.neurons, names[index])):
-            _explain_backward(add, net, index, k, neuron, name, names, wnames, targets,
-                              shortcut is not None)
+        for k in range(len(layer.neurons)):
+            for eq in backward_equations(net, index, k, targets, names, wnames,
+                                         shortcut is not None):
+                add("  " + equation_text(eq))
 
     # -- update ----------------------------------------------------------------
     add("")
     add("Update: w+ = w − η·∂E/∂w with η = %s (computed here, not applied: "
         "net.train(inputs, targets) takes the step)" % g(eta))
     for index, layer in enumerate(layers):
-        for neuron, name, ws in zip(layer.neurons, names[index], wnames[index]):
-            # Rounded exactly as Neuron.update rounds: w − (η·δ)·input, b − η·δ.
-            step = eta * neuron.delta
-            for w_name, w, x, grad in zip(ws, neuron.weights, neuron.inputs,
-                                          neuron.weight_gradients):
-                add("  %s+ = %s − η·∂E/∂%s = %s − %s·%s = %s"
-                    % (w_name, w_name, w_name, g(w), p(eta), p(grad), g(w - step * x)))
-            if net.train_biases:
-                add("  b_%s+ = b_%s − η·∂E/∂b_%s = %s − %s·%s = %s"
-                    % (name, name, name, g(neuron.bias), p(eta), p(neuron.bias_gradient),
-                       g(neuron.bias - step)))
+        for k in range(len(layer.neurons)):
+            for eq in update_equations(net, index, k, names, wnames):
+                add("  " + equation_text(eq))
     if not net.train_biases:
         add("  biases stay as they are (train_biases=False)")
     return "\n".join(lines) + "\n"
@@ -254,60 +233,253 @@ def _layer_label(net, index):
     return "hidden layer %d" % (index + 1)
 
 
-def _explain_backward(add, net, index, k, neuron, name, names, wnames, targets, shortcut):
-    """The backward-pass lines of neuron ``name`` (number k of layer ``index``)."""
+# -- one neuron's equations, as data ------------------------------------------------
+#
+# The trace is made of equations: a symbol, the forms it is rewritten through
+# (formula, then the numbers plugged in) and its value, e.g.
+#   ∂E/∂w5 = ∂E/∂out_o1 × ∂out_o1/∂net_o1 × ∂net_o1/∂w5 = 0.74136507 × 0.186815602 × 0.593269992
+#          = 0.0821670406
+# The functions below give them as dicts, for one neuron at a time, so a
+# program (the playground's inspector) can show any one of them; explain()
+# writes them all with equation_text().
+
+def equation(kind, symbol, steps, value, note=None, weight=None):
+    """One equation: ``symbol = steps[0] = … = value``, with an optional note.
+
+    ``kind`` says what it computes (``"net"``, ``"out"``, ``"pd"`` for ∂E/∂out,
+    ``"slope"`` for ∂out/∂net, ``"delta"``, ``"weight"`` for ∂E/∂w,
+    ``"bias"`` for ∂E/∂b, ``"weight_update"``, ``"bias_update"``);
+    ``weight`` is the weight's index in its neuron for the weight kinds.
+    """
+    return {"kind": kind, "symbol": symbol, "steps": list(steps), "value": value,
+            "text": g(value), "note": note, "weight": weight}
+
+
+def equation_text(eq):
+    """An equation as the trace writes it (without the indent).
+
+    >>> equation_text(equation("slope", "∂out_o1/∂net_o1", ["out_o1·(1 − out_o1)"], 0.186815602))
+    '∂out_o1/∂net_o1 = out_o1·(1 − out_o1) = 0.186815602'
+    """
+    text = " = ".join([eq["symbol"]] + eq["steps"] + [g(eq["value"])])
+    if eq["note"]:
+        text += "   (%s)" % eq["note"]
+    return text
+
+
+def _names_below(net, index, names):
+    if index == 0:
+        return ["i%d" % (k + 1) for k in range(net.num_inputs)]
+    return names[index - 1]
+
+
+def forward_equations(net, index, k, names=None, wnames=None):
+    """[net, out] of neuron ``k`` of layer ``index``, from the last forward pass.
+
+    >>> from neuronsim import NeuralNetwork
+    >>> net = NeuralNetwork(2, 2, 2, [0.15, 0.2, 0.25, 0.3], 0.35,
+    ...                     [0.4, 0.45, 0.5, 0.55], 0.6, train_biases=False)
+    >>> _ = net.feed_forward([0.05, 0.1])
+    >>> [equation_text(eq) for eq in forward_equations(net, 0, 0)]
+    ['net_h1 = w1·i1 + w2·i2 + b_h1 = 0.15·0.05 + 0.2·0.1 + 0.35 = 0.3775', \
+'out_h1 = sigmoid(net_h1) = 0.593269992']
+    """
+    names = neuron_names(net) if names is None else names
+    wnames = weight_names(net) if wnames is None else wnames
+    layer = net.layers[index]
+    neuron = layer.neurons[k]
+    name = names[index][k]
+    activation = layer.activation.name
+    below = _names_below(net, index, names)
+    net_input = equation("net", "net_" + name, [
+        _sum_line(["%s·%s" % (w, x) for w, x in zip(wnames[index][k], _outs(below))]
+                  + ["b_" + name]),
+        _sum_line(["%s·%s" % (p(w), p(x)) for w, x in zip(neuron.weights, neuron.inputs)]
+                  + [p(neuron.bias)])], neuron.net_input)
+    if layer.activation.elementwise:
+        out = equation("out", "out_" + name, ["%s(net_%s)" % (activation, name)], neuron.output)
+    else:
+        out = equation("out", "out_" + name,
+                       ["%s(net_%s; net of the whole layer)" % (activation, name)], neuron.output)
+    return [net_input, out]
+
+
+def error_equations(net, targets, total_error, out_names=None):
+    """E_o for each output, then E_total, from the last forward pass
+    (``total_error`` is what the pass returned)."""
+    layer = net.layers[-1]
+    out_names = neuron_names(net)[-1] if out_names is None else out_names
+    outputs = layer.get_outputs()
+    nets = [n.net_input for n in layer.neurons]
+    errors = net.cost.errors(targets, outputs, nets, layer.activation)
+    result = []
+    for name, t, out, error in zip(out_names, targets, outputs, errors):
+        formula, numbers = net.cost.formulas(layer.activation, name)[:2]
+        steps = [formula] if numbers is None else [formula, numbers.format(t=p(t), out=p(out))]
+        result.append(equation("error", "E_" + name, steps, error))
+    result.append(equation("total", "E_total", [" + ".join("E_" + name for name in out_names)],
+                           total_error))
+    return result
+
+
+def backward_equations(net, index, k, targets, names=None, wnames=None, shortcut=None):
+    """The backward-pass equations of neuron ``k`` of layer ``index``, in the
+    trace's order: ∂E/∂out, ∂out/∂net, δ, then ∂E/∂w for each weight and ∂E/∂b
+    (when biases train).  Read from the last ``net.backprop(inputs, targets)``;
+    ``shortcut`` is whether the cost gave the output deltas directly (None:
+    ask the cost).
+    """
+    names = neuron_names(net) if names is None else names
+    wnames = weight_names(net) if wnames is None else wnames
     layers = net.layers
     layer = layers[index]
+    neuron = layer.neurons[k]
+    name = names[index][k]
     is_output = index == len(layers) - 1
     elementwise = layer.activation.elementwise
+    if shortcut is None:
+        outputs = layer.get_outputs()
+        shortcut = net.cost.output_deltas(targets, outputs, [n.net_input for n in layer.neurons],
+                                          layer.activation) is not None
     pd = neuron.pd_error_wrt_output
+    result = []
     # ∂E/∂out
     if is_output:
         formula, numbers = net.cost.formulas(layer.activation, name)[2:]
         if numbers is not None and not shortcut:
-            add("  ∂E/∂out_%s = %s = %s = %s" % (
-                name, formula, numbers.format(out=p(neuron.output), t=p(targets[k])), g(pd)))
+            result.append(equation("pd", "∂E/∂out_" + name, [
+                formula, numbers.format(out=p(neuron.output), t=p(targets[k]))], pd))
         elif not shortcut:
-            add("  ∂E/∂out_%s = %s" % (name, g(pd)))
+            result.append(equation("pd", "∂E/∂out_" + name, [], pd))
     else:
         above = layers[index + 1]
         above_names = names[index + 1]
         above_w = wnames[index + 1]
-        add("  ∂E/∂out_%s = %s = %s = %s" % (
-            name,
+        result.append(equation("pd", "∂E/∂out_" + name, [
             _sum_line(["δ_%s·%s" % (n, ws[k]) for n, ws in zip(above_names, above_w)]),
-            _sum_line(["%s·%s" % (p(n.delta), p(n.weights[k])) for n in above.neurons]),
-            g(pd)))
+            _sum_line(["%s·%s" % (p(n.delta), p(n.weights[k])) for n in above.neurons])], pd))
     # δ = ∂E/∂net
     chain = False
+    symbol = "δ_" + name
     if is_output and shortcut:
         if elementwise:
-            add("  δ_%s = ∂E/∂net_%s = out_%s − t_%s = %s − %s = %s   (%s with %s: the slope "
-                "cancels)" % (name, name, name, name, p(neuron.output), p(targets[k]),
-                              g(neuron.delta), net.cost.name, layer.activation.name))
+            result.append(equation("delta", symbol, [
+                "∂E/∂net_" + name, "out_%s − t_%s" % (name, name),
+                "%s − %s" % (p(neuron.output), p(targets[k]))], neuron.delta,
+                "%s with %s: the slope cancels" % (net.cost.name, layer.activation.name)))
         else:
-            add("  δ_%s = ∂E/∂net_%s = out_%s·Σt − t_%s = %s·%s − %s = %s   (%s with %s)"
-                % (name, name, name, name, p(neuron.output), p(sum(targets)), p(targets[k]),
-                   g(neuron.delta), net.cost.name, layer.activation.name))
+            result.append(equation("delta", symbol, [
+                "∂E/∂net_" + name, "out_%s·Σt − t_%s" % (name, name),
+                "%s·%s − %s" % (p(neuron.output), p(sum(targets)), p(targets[k]))],
+                neuron.delta, "%s with %s" % (net.cost.name, layer.activation.name)))
     elif elementwise:
         slope = layer.activation.derivative(neuron.net_input, neuron.output)
         formula = layer.activation.slope_formula
-        formula = (formula.format(n=name) + " = ") if formula else ""
-        add("  ∂out_%s/∂net_%s = %s%s" % (name, name, formula, g(slope)))
-        add("  δ_%s = ∂E/∂net_%s = ∂E/∂out_%s × ∂out_%s/∂net_%s = %s × %s = %s"
-            % (name, name, name, name, name, p(pd), p(slope), g(neuron.delta)))
+        result.append(equation("slope", "∂out_%s/∂net_%s" % (name, name),
+                               [formula.format(n=name)] if formula else [], slope))
+        result.append(equation("delta", symbol, [
+            "∂E/∂net_" + name, "∂E/∂out_%s × ∂out_%s/∂net_%s" % (name, name, name),
+            "%s × %s" % (p(pd), p(slope))], neuron.delta))
         chain = True
     else:
-        add("  δ_%s = ∂E/∂net_%s = Σ_k ∂E/∂out_k × ∂out_k/∂net_%s = %s   (%s couples the layer: "
-            "∂out_k/∂net_j = out_k·([k = j] − out_j))"
-            % (name, name, name, g(neuron.delta), layer.activation.name))
+        result.append(equation("delta", symbol, [
+            "∂E/∂net_" + name, "Σ_k ∂E/∂out_k × ∂out_k/∂net_" + name], neuron.delta,
+            "%s couples the layer: ∂out_k/∂net_j = out_k·([k = j] − out_j)"
+            % layer.activation.name))
     # ∂E/∂w and ∂E/∂b
-    for w_name, x, grad in zip(wnames[index][k], neuron.inputs, neuron.weight_gradients):
+    for j, (w_name, x, grad) in enumerate(zip(wnames[index][k], neuron.inputs,
+                                              neuron.weight_gradients)):
         if chain:
-            add("  ∂E/∂%s = ∂E/∂out_%s × ∂out_%s/∂net_%s × ∂net_%s/∂%s = %s × %s × %s = %s"
-                % (w_name, name, name, name, name, w_name, p(pd), p(slope), p(x), g(grad)))
+            result.append(equation("weight", "∂E/∂" + w_name, [
+                "∂E/∂out_%s × ∂out_%s/∂net_%s × ∂net_%s/∂%s" % (name, name, name, name, w_name),
+                "%s × %s × %s" % (p(pd), p(slope), p(x))], grad, weight=j))
         else:
-            add("  ∂E/∂%s = δ_%s × ∂net_%s/∂%s = %s × %s = %s"
-                % (w_name, name, name, w_name, p(neuron.delta), p(x), g(grad)))
+            result.append(equation("weight", "∂E/∂" + w_name, [
+                "δ_%s × ∂net_%s/∂%s" % (name, name, w_name),
+                "%s × %s" % (p(neuron.delta), p(x))], grad, weight=j))
     if net.train_biases:
-        add("  ∂E/∂b_%s = δ_%s × 1 = %s" % (name, name, g(neuron.bias_gradient)))
+        result.append(equation("bias", "∂E/∂b_" + name, ["δ_%s × 1" % name],
+                               neuron.bias_gradient))
+    return result
+
+
+def update_equations(net, index, k, names=None, wnames=None):
+    """w+ = w − η·∂E/∂w for each weight of neuron ``k`` of layer ``index`` (and
+    b+ when biases train), computed as ``net.train`` would take the step
+    (rounded as Neuron.update rounds: w − (η·δ)·input, b − η·δ), not applied."""
+    names = neuron_names(net) if names is None else names
+    wnames = weight_names(net) if wnames is None else wnames
+    neuron = net.layers[index].neurons[k]
+    name = names[index][k]
+    eta = net.learning_rate
+    step = eta * neuron.delta
+    result = []
+    for j, (w_name, w, x, grad) in enumerate(zip(wnames[index][k], neuron.weights,
+                                                 neuron.inputs, neuron.weight_gradients)):
+        result.append(equation("weight_update", w_name + "+", [
+            "%s − η·∂E/∂%s" % (w_name, w_name), "%s − %s·%s" % (g(w), p(eta), p(grad))],
+            w - step * x, weight=j))
+    if net.train_biases:
+        result.append(equation("bias_update", "b_%s+" % name, [
+            "b_%s − η·∂E/∂b_%s" % (name, name),
+            "%s − %s·%s" % (g(neuron.bias), p(eta), p(neuron.bias_gradient))],
+            neuron.bias - step))
+    return result
+
+
+def neuron_equations(net, inputs, targets, index, k):
+    """Every equation of neuron ``k`` of layer ``index`` for one sample:
+    ``{"forward": […], "backward": […], "update": […]}``.
+
+    Runs ``net.backprop(inputs, targets)`` first (no weight changes), so the
+    numbers are this sample's.
+    """
+    _check_position(net, index, k)
+    net.backprop(inputs, targets)
+    names, wnames = neuron_names(net), weight_names(net)
+    return {"forward": forward_equations(net, index, k, names, wnames),
+            "backward": backward_equations(net, index, k, targets, names, wnames),
+            "update": update_equations(net, index, k, names, wnames)}
+
+
+def chain_rule(net, inputs, targets, index, k, j):
+    """The chain rule for one weight, as equations, for one sample.
+
+    Weight ``j`` of neuron ``k`` of layer ``index``: the neuron's net input,
+    its ∂E/∂out (from the layer above, or the cost), ∂out/∂net and δ, then
+    ∂E/∂w for this weight and its update w+ = w − η·∂E/∂w.  The same
+    equations, numbers and digits as :func:`explain` writes; no weight
+    changes.
+
+    >>> from neuronsim import NeuralNetwork
+    >>> net = NeuralNetwork(2, 2, 2, [0.15, 0.2, 0.25, 0.3], 0.35,
+    ...                     [0.4, 0.45, 0.5, 0.55], 0.6, train_biases=False)
+    >>> for eq in chain_rule(net, [0.05, 0.1], [0.01, 0.99], 1, 0, 0):   # w5
+    ...     print(equation_text(eq))
+    net_o1 = w5·out_h1 + w6·out_h2 + b_o1 = 0.4·0.593269992 + 0.45·0.596884378 + 0.6 = 1.10590597
+    ∂E/∂out_o1 = out_o1 − t_o1 = 0.75136507 − 0.01 = 0.74136507
+    ∂out_o1/∂net_o1 = out_o1·(1 − out_o1) = 0.186815602
+    δ_o1 = ∂E/∂net_o1 = ∂E/∂out_o1 × ∂out_o1/∂net_o1 = 0.74136507 × 0.186815602 = 0.138498562
+    ∂E/∂w5 = ∂E/∂out_o1 × ∂out_o1/∂net_o1 × ∂net_o1/∂w5 = 0.74136507 × 0.186815602 × 0.593269992 = 0.0821670406
+    w5+ = w5 − η·∂E/∂w5 = 0.4 − 0.5·0.0821670406 = 0.35891648
+    """
+    _check_position(net, index, k, j)
+    every = neuron_equations(net, inputs, targets, index, k)
+    return ([every["forward"][0]]
+            + [eq for eq in every["backward"] if eq["weight"] is None and eq["kind"] != "bias"]
+            + [eq for eq in every["backward"] if eq["weight"] == j]
+            + [eq for eq in every["update"] if eq["weight"] == j])
+
+
+def _check_position(net, index, k, j=None):
+    layers = net.layers
+    if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(layers):
+        raise ValueError("layer: expected a layer index in 0..%d, got %r" % (len(layers) - 1, index))
+    neurons = layers[index].neurons
+    if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k < len(neurons):
+        raise ValueError("neuron: layer %d has neurons 0..%d, got %r" % (index, len(neurons) - 1, k))
+    if j is not None:
+        count = len(neurons[k].weights)
+        if isinstance(j, bool) or not isinstance(j, int) or not 0 <= j < count:
+            raise ValueError("weight: neuron %d of layer %d has weights 0..%d, got %r"
+                             % (k, index, count - 1, j))

@@ -22,11 +22,11 @@
 Both read the objects by attribute (``getattr``, ``tolist()``) and never import
 scikit-learn or PyTorch.  Anything else is a ValueError naming the layer.
 
-Today's :class:`~neuronsim.network.NeuralNetwork` constructor takes one
-activation for all hidden layers: a model whose hidden layers differ is a
-clear error until a per-layer constructor exists.
+Each layer keeps its own activation (``NeuralNetwork.from_layers``), so a
+PyTorch model whose hidden layers differ comes across as it is.
 """
 
+from .layer import NeuronLayer
 from .network import NeuralNetwork
 
 _SKLEARN_ACTIVATIONS = {"identity": "linear", "logistic": "sigmoid", "tanh": "tanh",
@@ -70,10 +70,6 @@ def _build(layers, source):
                          % (source, len(layers), "" if len(layers) == 1 else "s"))
     hidden = [activation for _, _, activation in layers[:-1]]
     for index, activation in enumerate(hidden):
-        if activation != hidden[0]:
-            raise ValueError("%s: layer %d has activation %r and layer 0 %r; neuronsim's "
-                             "NeuralNetwork takes one activation for all hidden layers"
-                             % (source, index, activation, hidden[0]))
         if activation == "softmax":
             raise ValueError("%s: layer %d: softmax works only on the output layer"
                              % (source, index))
@@ -85,13 +81,10 @@ def _build(layers, source):
                              % (source, index, sizes[index]))
     output = layers[-1][2]
     cost = "cross_entropy" if output in ("softmax", "sigmoid") else "squared_error"
-    hidden_weights = [w for rows, _, _ in layers[:-1] for row in rows for w in row]
-    hidden_biases = [b for _, biases, _ in layers[:-1] for b in biases]
-    return NeuralNetwork(sizes[0], sizes[1:-1], sizes[-1], hidden_layer_weights=hidden_weights,
-                         hidden_layer_bias=hidden_biases,
-                         output_layer_weights=[w for row in layers[-1][0] for w in row],
-                         output_layer_bias=layers[-1][1], activation=hidden[0],
-                         output_activation=output, cost=cost, seed=0)
+    built = [NeuronLayer(len(rows), sizes[index], [w for row in rows for w in row], biases,
+                         activation, name="layers[%d]" % index)
+             for index, (rows, biases, activation) in enumerate(layers)]
+    return NeuralNetwork.from_layers(sizes[0], built, cost=cost, seed=0)
 
 
 def from_sklearn(estimator):

@@ -549,6 +549,16 @@ class NeuralNetwork:
         from .pictures import network_svg
         return network_svg(self, inputs, targets, label=label, **options)
 
+    def _repr_svg_(self):
+        """The network as SVG, for Jupyter: weights labelled on small networks
+        (up to 40); None (the text repr) beyond what ``to_svg`` draws."""
+        from .pictures import MAX_CONNECTIONS, network_svg
+        count = sum(len(n.weights) for layer in self._layers for n in layer.neurons)
+        if count > MAX_CONNECTIONS:
+            return None
+        svg = network_svg(self, label="weight" if count <= 40 else None)
+        return svg[svg.index("<svg"):]   # the element alone, to sit inside a page
+
     # -- training ---------------------------------------------------------------
 
     fit = _fit

@@ -130,28 +130,16 @@ class SGD(Optimizer):
         return not self.momentum
 
     def step(self, key, values, gradients):
-        rate = self.learning_rate
-        mu = self.momentum
-        if not mu:
-            values[:] = [w - rate * g for w, g in zip(values, gradients)]
-            return
-        velocity = self.state.get(key)
-        if velocity is None:
-            velocity = [0.0] * len(values)
-        velocity = [mu * v - rate * g for v, g in zip(velocity, gradients)]
-        self.state[key] = velocity
-        if self.nesterov:
-            values[:] = [w + mu * v - rate * g for w, v, g in zip(values, velocity, gradients)]
-        elif _add is not None:
-            values[:] = map(_add, values, velocity)
-        else:
-            values[:] = [w + v for w, v in zip(values, velocity)]
+        self._move(key, values, gradients, self.learning_rate)
 
     def step_scaled(self, key, values, direction, scale):
         # g_i = scale·direction_i, and η·g_i written (η·scale)·direction_i:
         # one multiplication per weight fewer than step() (rounding may differ
         # in the last bit); no gradient list is built.
-        rate = self.learning_rate * scale
+        self._move(key, values, direction, self.learning_rate * scale)
+
+    def _move(self, key, values, direction, rate):
+        """The update with η·g_i = rate·direction_i."""
         mu = self.momentum
         if not mu:
             values[:] = [w - rate * d for w, d in zip(values, direction)]
@@ -159,11 +147,11 @@ class SGD(Optimizer):
         velocity = self.state.get(key)
         if velocity is None:
             velocity = [0.0] * len(values)
-        velocity = [mu * v - rate * d for v, d in zip(velocity, direction)]
+        velocity = [mu * v - rate * d for v, d in zip(velocity, direction)]   # v ← μ·v − η·g
         self.state[key] = velocity
-        if self.nesterov:
+        if self.nesterov:   # w ← w + μ·v − η·g
             values[:] = [w + mu * v - rate * d for w, v, d in zip(values, velocity, direction)]
-        elif _add is not None:
+        elif _add is not None:   # w ← w + v, in C
             values[:] = map(_add, values, velocity)
         else:
             values[:] = [w + v for w, v in zip(values, velocity)]

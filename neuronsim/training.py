@@ -173,6 +173,15 @@ class History:
             "seed": self.seed,
         }
 
+    def _repr_svg_(self):
+        """The training curve as SVG, for Jupyter; None before any epoch."""
+        if not self.training_error:
+            return None
+        from .pictures import training_curve_svg
+        svg = training_curve_svg(self, title="Training curve: %d epoch%s, stopped by %s" % (
+            self.epochs, "" if self.epochs == 1 else "s", self.stop_reason))
+        return svg[svg.index("<svg"):]   # the element alone, to sit inside a page
+
     def __repr__(self):
         last = self.training_error[-1] if self.training_error else float("nan")
         return "<History %d epochs, training error %.6g, stopped by %s, %.3fs>" % (
@@ -601,10 +610,20 @@ def split_validation(samples, fraction, seed):
     return training, validation
 
 
+#: baseline_error reads at most this many samples, evenly spread (it sets the
+#: divergence and learned-nothing thresholds: a pass over every sample would
+#: cost each fit call as much as an epoch of a tiny network).
+BASELINE_SAMPLES = 256
+
+
 def baseline_error(net, samples):
     """The mean error per sample of always predicting the mean target vector
     (for class labels: each class's share), by the network's own cost; None
-    when that cannot be said (a custom cost, or a constant target)."""
+    when that cannot be said (a custom cost, or a constant target).  Estimated
+    on at most :data:`BASELINE_SAMPLES` samples spread over the data."""
+    if len(samples) > BASELINE_SAMPLES:   # a threshold, not a result: a spread-out subset
+        step = len(samples) / float(BASELINE_SAMPLES)
+        samples = [samples[int(k * step)] for k in range(BASELINE_SAMPLES)]
     width = len(samples[0][1])
     means = [0.0] * width
     for _, targets in samples:
@@ -638,8 +657,9 @@ def _check_target_range(net, samples, scaled, history):
     if name not in OUTPUT_RANGES:
         return
     low, high = OUTPUT_RANGES[name]
-    smallest = min(min(targets) for _, targets in samples)
-    largest = max(max(targets) for _, targets in samples)
+    targets = [targets for _, targets in samples]
+    smallest = min(map(min, targets))   # map: C loops, a small share of a tiny net's epoch
+    largest = max(map(max, targets))
     if smallest >= low and (high is None or largest <= high):
         return
     reach = "[%g, %g]" % (low, high) if high is not None else "[%g, ∞)" % low
@@ -676,14 +696,9 @@ def _progress_line(history, epochs):
     return line + "  %.2fs" % history.seconds
 
 
-def _train_batch(net, neurons, batch, learning_rate):
-    """One plain SGD mini-batch step (Nielsen's update_mini_batch); return the batch's summed E.
-
-    Every sample's deltas come from the weights as they were at the start of
-    the batch; w ← w − Σ_samples (η/len(batch)·δ)·input is taken as one step
-    per sample in order (rounded so on every interpreter but CPython 3.12+,
-    which sums each weight's products with one ``math.sumprod``).
-    """
+def _backprop_batch(net, neurons, batch):
+    """Backprop every sample of a batch from the same weights: (summed E, each
+    layer's inputs per sample, each neuron's δ per sample)."""
     backprop = net._backprop
     layers = net.layers
     total = 0.0
@@ -692,9 +707,22 @@ def _train_batch(net, neurons, batch, learning_rate):
     for inputs, targets in batch:
         total += backprop(inputs, targets)
         for l in range(len(layers)):
-            layer_inputs[l].append(layers[l].neurons[0]._inputs)
+            layer_inputs[l].append(layers[l]._neurons[0]._inputs)
         for k in range(len(neurons)):
             deltas[k].append(neurons[k]._delta)
+    return total, layer_inputs, deltas
+
+
+def _train_batch(net, neurons, batch, learning_rate):
+    """One plain SGD mini-batch step (Nielsen's update_mini_batch); return the batch's summed E.
+
+    Every sample's deltas come from the weights as they were at the start of
+    the batch; w ← w − Σ_samples (η/len(batch)·δ)·input is taken as one step
+    per sample in order (rounded so on every interpreter but CPython 3.12+,
+    which sums each weight's products with one ``math.sumprod``).
+    """
+    layers = net.layers
+    total, layer_inputs, deltas = _backprop_batch(net, neurons, batch)
     scale = learning_rate / len(batch)
     train_biases = net.train_biases
     k = 0
@@ -764,16 +792,7 @@ class _Stepper:
                     for neuron, bias in zip(neurons, biases):
                         neuron._bias = bias
             return total
-        total = 0.0
-        layer_inputs = [[] for _ in layers]
-        deltas = [[] for _ in self.neurons]
-        neurons = self.neurons
-        for inputs, targets in batch:
-            total += backprop(inputs, targets)
-            for l in range(len(layers)):
-                layer_inputs[l].append(layers[l]._neurons[0]._inputs)
-            for k in range(len(neurons)):
-                deltas[k].append(neurons[k]._delta)
+        total, layer_inputs, deltas = _backprop_batch(net, self.neurons, batch)
         size = len(batch)
         key = 0
         for l, layer in enumerate(layers):

@@ -324,3 +324,73 @@ def test_cli_to_javascript_and_python(tmp_path):
     assert py.returncode == 0 and py.stdout == net.export_source()
     bad = run_cli("export", "model.json", "--to", "c", "--type", "int16", cwd=str(tmp_path))
     assert bad.returncode == 2 and "needs the training data" in bad.stderr
+
+
+# -- a saved model's scaling travels into the header ------------------------------------------
+
+def scaled_networks():
+    """A classifier on raw inputs of very different scales (input scaling) and a
+    regression in large units (input and target scaling), trained by fit."""
+    rng = random.Random(21)
+    rows = [[rng.uniform(0, 1), rng.uniform(0, 100000), rng.uniform(-5, 5)] for _ in range(60)]
+    labels = [[1.0, 0.0] if r[0] + r[1] / 100000 > 1 else [0.0, 1.0] for r in rows]
+    classifier = NeuralNetwork.from_layers(3, [(6, "tanh"), (2, "softmax")],
+                                           cost="cross_entropy", seed=2)
+    classifier.fit(list(zip(rows, labels)), epochs=20, optimizer="adam", learning_rate=0.05,
+                   batch_size=8, scale_inputs=True, seed=1)
+    targets = [[300000.0 * r[0] + r[1] + 1000.0 * r[2]] for r in rows]
+    regression = NeuralNetwork.from_layers(3, [(5, "relu"), (1, "linear")], seed=3)
+    regression.fit(list(zip(rows, targets)), epochs=20, optimizer="adam", learning_rate=0.01,
+                   batch_size=8, scale_inputs=True, scale_targets=True, seed=1)
+    assert classifier.input_scaling is not None and regression.target_scaling is not None
+    return [classifier, regression], rows
+
+
+@pytest.mark.parametrize("type", ["double", "float", "int16"])
+def test_the_scaling_is_in_the_header(tmp_path, type):
+    require("gcc")
+    networks, rows = scaled_networks()
+    for index, net in enumerate(networks):
+        result = c_target.build(net, type, prefix="s%d" % index, selftest=5, data=rows)
+        directory = tmp_path / ("%s%d" % (type, index))
+        directory.mkdir()
+        program = host_program(directory, result.text, type, prefix="s%d" % index, selftest=True)
+        inputs = [c_target.quantize_inputs(result.plan, row) for row in rows] \
+            if type == "int16" else rows
+        got, selftest = run_program(program, inputs, type)
+        assert selftest == 0
+        expected = [net.feed_forward(row) for row in rows]
+        if type == "double":
+            if not HAS_SUMPROD:
+                assert [[float.hex(v) for v in out] for out in got] == \
+                    [[float.hex(v) for v in out] for out in expected]
+            for out, want in zip(got, expected):
+                for y, e in zip(out, want):
+                    assert abs(y - e) <= SUMPROD_BOUND * (1.0 + abs(e))
+        elif type == "float":
+            stated = float(re.search(r"on the \d+ data rows: ([0-9.e+-]+)", result.text).group(1))
+            worst = max(abs(y - e) for out, want in zip(got, expected) for y, e in zip(out, want))
+            assert worst <= 1.5 * stated + 1e-6 * (1.0 + max(abs(e[0]) for e in expected))
+        else:   # raw inputs in, outputs in the user's units out: the stated error holds
+            bits = result.plan["layers"][-1]["output_bits"]
+            worst = max(abs(math.ldexp(y, -bits) - e) for out, want in zip(got, expected)
+                        for y, e in zip(out, want))
+            assert worst <= result.int16_worst + 1e-12
+        if index == 0:   # the classifier: classes agree on the raw rows
+            if type == "int16":
+                got = [[math.ldexp(y, -result.plan["layers"][-1]["output_bits"]) for y in out]
+                       for out in got]
+            agree = sum(out.index(max(out)) == want.index(max(want))
+                        for out, want in zip(got, expected))
+            if type == "int16":
+                # One int16 format for every input: a column of 0..1 beside one of
+                # 0..100000 loses its resolution once the scaling is folded into the
+                # weights.  The export says so: its stated agreement is the truth.
+                assert result.agreement == (agree, len(rows))
+            else:
+                assert agree >= 0.95 * len(rows)
+    flash_without = c_target.build(NeuralNetwork.from_dict(dict(networks[1].to_dict(),
+                                                                input_scaling=None,
+                                                                target_scaling=None)),
+                                   "double").flash_bytes
+    assert c_target.build(networks[1], "double").flash_bytes == flash_without + 8 * (2 * 3 + 2)

@@ -64,3 +64,20 @@ def test_bad_options():
         net.export("javascript", form="amd")
     with pytest.raises(ValueError, match="name must be an identifier"):
         net.export("javascript", name="my-model")
+
+
+@pytest.mark.parametrize("form", js_target.FORMS)
+def test_a_saved_models_scaling_is_applied(tmp_path, form):
+    require("node")
+    from test_export_c import scaled_networks
+    networks, rows = scaled_networks()
+    for index, net in enumerate(networks):
+        directory = tmp_path / str(index)
+        directory.mkdir()
+        results = run_javascript(directory, net.export("javascript", form=form), rows, form)
+        for row, outputs in zip(rows, results):
+            for y, e in zip(outputs, net.feed_forward(row)):   # raw in, the user's units out
+                assert abs(y - e) <= max(js_target.TOLERANCE, SUMPROD_BOUND) * (1.0 + abs(e))
+        if net.layers[-1].activation.name == "relu" or net.target_scaling is not None and \
+                not HAS_SUMPROD:   # relu then linear: no exp, so the same doubles
+            assert results == [net.feed_forward(row) for row in rows]

@@ -20,6 +20,7 @@ from neuronsim import Adam, NeuralNetwork, SGD, get_optimizer
 from neuronsim.optimizers import OPTIMIZERS, Optimizer
 
 from conftest import snapshot
+from test_training import gradients_at
 
 
 def parameters(net):
@@ -28,19 +29,9 @@ def parameters(net):
 
 def gradients(net, batch, l2=0.0):
     """Mean ∂E/∂w (+ λ·w) and ∂E/∂b over ``batch``, from the library's backprop."""
-    sums = None
-    for inputs, targets in batch:
-        net.backprop(inputs, targets)
-        now = [(list(n.weight_gradients), n.bias_gradient)
-               for layer in net.layers for n in layer.neurons]
-        if sums is None:
-            sums = now
-        else:
-            sums = [([a + b for a, b in zip(sw, nw)], sb + nb)
-                    for (sw, sb), (nw, nb) in zip(sums, now)]
     size = len(batch)
     return [([g / size + l2 * w for g, w in zip(gw, weights)], gb / size)
-            for (gw, gb), (weights, _) in zip(sums, parameters(net))]
+            for (gw, gb), (weights, _) in zip(gradients_at(net, batch), parameters(net))]
 
 
 def put(net, values):

@@ -70,8 +70,8 @@ how many outputs are outside the stated tolerance (0 on a correct build),
 for firmware to check itself at boot.
 """
 
-import ctypes
 import math
+import struct
 
 from .. import __version__
 from ..activations import ACTIVATIONS
@@ -97,8 +97,23 @@ DOUBLE_SELFTEST_TOLERANCE = 1e-12
 # -- numbers --------------------------------------------------------------------------
 
 def to_float32(value):
-    """``value`` rounded to the nearest float32 (±inf past its range)."""
-    return ctypes.c_float(value).value
+    """``value`` rounded to the nearest float32 (±inf past its range), as C's
+    ``(float)value`` rounds it; struct, not ctypes, so that MicroPython (the
+    playground) can export too."""
+    try:
+        return struct.unpack("<f", struct.pack("<f", value))[0]
+    except OverflowError:   # rounds past FLT_MAX
+        return math.copysign(math.inf, value)
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def is_identifier(text, extra="_"):
+    """True if ``text`` is an ASCII identifier: a letter or one of ``extra``
+    first, then letters, digits and ``extra`` (no str.isalnum: MicroPython)."""
+    return isinstance(text, str) and bool(text) and (text[0] in _LETTERS or text[0] in extra) \
+        and all(c in _LETTERS or c in "0123456789" or c in extra for c in text)
 
 
 def double_literal(value):
@@ -486,7 +501,8 @@ class CExport:
     """What :func:`build` returns: ``text`` (the header) and the figures it states."""
 
     def __init__(self, **fields):
-        self.__dict__.update(fields)
+        for name, value in fields.items():   # not __dict__.update: MicroPython's is read-only
+            setattr(self, name, value)
 
     def summary(self):
         """The lines the command line prints on stderr."""
@@ -518,8 +534,7 @@ def build(net, type="double", prefix="model", selftest=0, data=None):
     if type not in TYPES:
         raise ValueError("C export: unknown type %r; expected one of %s"
                          % (type, ", ".join(repr(t) for t in TYPES)))
-    if not isinstance(prefix, str) or not prefix or not (prefix[0].isalpha() or prefix[0] == "_") \
-            or not all(c.isalnum() or c == "_" for c in prefix) or not prefix.isascii():
+    if not is_identifier(prefix):
         raise ValueError("C export: prefix must be a C identifier (letters, digits, _), got %r"
                          % (prefix,))
     if isinstance(selftest, bool) or not isinstance(selftest, int) or selftest < 0:
@@ -549,13 +564,53 @@ def build(net, type="double", prefix="model", selftest=0, data=None):
         if type == "int16" and name not in INTEGER_ACTIVATIONS:
             raise KeyError("activation %r has no integer-only version for target 'c' "
                            "(neuronsim/export/c.py INTEGER_ACTIVATIONS)" % name)
-    writer = _Writer(document, layers, type, prefix, selftest, rows, net)
+    scalings = (document.get("input_scaling"), document.get("target_scaling"))
+    writer = _Writer(document, layers, type, prefix, selftest, rows, net, scalings)
     return writer.build()
 
 
+def _fold_scaling(layers, input_scaling, target_scaling):
+    """The layers with a saved model's scaling folded into them, for int16.
+
+    Inputs scaled as (x − m)/s feed the first layer, so its weights become
+    w/s and its biases b − Σ w·m/s (the same net inputs, rounded otherwise);
+    a target scaling (a linear output, y·s + m) makes the last layer's
+    weights w·s and biases b·s + m.  The integer header then takes raw
+    inputs and gives outputs in the user's units; its stated error and class
+    agreement are measured against feed_forward as usual.
+    """
+    layers = [(name, [(list(w), b) for w, b in neurons]) for name, neurons in layers]
+    if input_scaling is not None:
+        mean, scale = input_scaling["mean"], input_scaling["scale"]
+        name, neurons = layers[0]
+        folded = []
+        for weights, bias in neurons:
+            shift = 0.0
+            for w, m, sc in zip(weights, mean, scale):
+                shift += w * m / sc
+            folded.append(([w / sc for w, sc in zip(weights, scale)], bias - shift))
+        layers[0] = (name, folded)
+    if target_scaling is not None:
+        mean, scale = target_scaling["mean"], target_scaling["scale"]
+        name, neurons = layers[-1]
+        layers[-1] = (name, [([w * sc for w in weights], bias * sc + m)
+                             for (weights, bias), m, sc in zip(neurons, mean, scale)])
+    return layers
+
+
 class _Writer:
-    def __init__(self, document, layers, type, prefix, selftest, rows, net):
-        self.document, self.layers, self.type, self.p = document, layers, type, prefix
+    def __init__(self, document, layers, type, prefix, selftest, rows, net, scalings=(None, None)):
+        self.document, self.type, self.p = document, type, prefix
+        # What feed_forward computes (the accuracy and self-test reference) ...
+        self.reference_layers = layers
+        self.reference_scalings = scalings
+        # ... and what the header computes: int16 folds the scalings into its layers.
+        if type == "int16":
+            self.layers = _fold_scaling(layers, *scalings)
+            self.input_scaling = self.target_scaling = None
+        else:
+            self.layers = layers
+            self.input_scaling, self.target_scaling = scalings
         self.selftest, self.rows = selftest, rows
         self.seed = getattr(net, "seed", None)
         self.num_inputs = document["num_inputs"]
@@ -564,6 +619,33 @@ class _Writer:
         self.T = _C_TYPE[type]
         self.literal = {"double": double_literal, "float": float_literal}.get(type)
         self.macro = prefix.upper()
+
+    # -- what the header computes, in Python -------------------------------------------------
+
+    def _reference(self, row):
+        """feed_forward's outputs for raw inputs ``row``: the scalings are the
+        Standardizer's own operations, (x − mean)/scale and y·scale + mean."""
+        input_scaling, target_scaling = self.reference_scalings
+        if input_scaling is not None:
+            row = [(x - m) / sc for x, m, sc in zip(row, input_scaling["mean"],
+                                                      input_scaling["scale"])]
+        outputs = _forward_all(self.reference_layers, row)[-1]
+        if target_scaling is not None:
+            outputs = [y * sc + m for y, m, sc in zip(outputs, target_scaling["mean"],
+                                                       target_scaling["scale"])]
+        return outputs
+
+    def _float32(self, row):
+        """What the float header computes for ``row``, scalings included."""
+        f = to_float32
+        if self.input_scaling is not None:
+            row = [f(f(f(x) - f(m)) / f(sc)) for x, m, sc in
+                   zip(row, self.input_scaling["mean"], self.input_scaling["scale"])]
+        outputs = _float32_predict(self.layers, row)
+        if self.target_scaling is not None:
+            outputs = [f(f(y * f(sc)) + f(m)) for y, m, sc in
+                       zip(outputs, self.target_scaling["mean"], self.target_scaling["scale"])]
+        return outputs
 
     # -- figures -------------------------------------------------------------------------
 
@@ -584,18 +666,18 @@ class _Writer:
         tests = _selftest_rows(rows, self.selftest, self.num_inputs, self.seed)
         lines = []
         if self.type == "double":
-            expected = [_forward_all(layers, row)[-1] for row in tests]
+            expected = [self._reference(row) for row in tests]
             lines.append("accuracy: the operations of feed_forward in its order: bit for bit "
                          "with the same libm where neuronsim sums in order (CPython <= 3.11, "
                          "PyPy)")
             return lines, tests, expected, DOUBLE_SELFTEST_TOLERANCE
         if self.type == "float":
-            expected = [_forward_all(layers, row)[-1] for row in tests]
+            expected = [self._reference(row) for row in tests]
             worst = worst_relative = 0.0
             agree = total = 0
             for row in (rows or []) + tests:
-                reference = _forward_all(layers, row)[-1]
-                got = _float32_predict(layers, row)
+                reference = self._reference(row)
+                got = self._float32(row)
                 for y, r in zip(got, reference):
                     worst = max(worst, abs(y - r))
                     worst_relative = max(worst_relative, abs(y - r) / (1.0 + abs(r)))
@@ -622,10 +704,10 @@ class _Writer:
         worst, worst_lsb, agree, total = 0.0, 0, 0, 0
         expected = []
         for row in tests:
-            reference = _forward_all(layers, row)[-1]
+            reference = self._reference(row)
             expected.append([_sat16(_quantize(r, out_bits)) for r in reference])
         for index, row in enumerate(rows + tests):
-            reference = _forward_all(layers, row)[-1]
+            reference = self._reference(row)
             got = int16_predict(plan, quantize_inputs(plan, row))
             for y, r in zip(got, reference):
                 worst = max(worst, abs(math.ldexp(y, -out_bits) - r))
@@ -637,6 +719,10 @@ class _Writer:
                     agree += _classes([math.ldexp(y, -out_bits) for y in got],
                                       output_activation) == cls
         self.int16_worst, self.agreement = worst, (agree, total)
+        if total and agree < 0.99 * total:
+            lines.append("warning: int16 agrees with feed_forward on only %d of %d classes: one "
+                         "fixed-point format serves every input, so inputs on very different "
+                         "scales lose resolution; --type float keeps them" % (agree, total))
         lines.append("accuracy: worst |int16 output - feed_forward| on the %d data rows: %.3g "
                      "(computed exactly: the integer arithmetic is emulated)%s"
                      % (len(rows), worst, "; class agreement %d/%d = %.2f%%"
@@ -667,9 +753,15 @@ class _Writer:
         else:
             flash = (weights + biases) * size
             scratch = 0
-        ram = sum(buffers) * size + scratch * 4
+        scaled = 0   # the scalings' means and scales (flash), the scaled inputs (RAM)
+        if self.input_scaling is not None:
+            flash += 2 * self.num_inputs * size
+            scaled = self.num_inputs
+        if self.target_scaling is not None:
+            flash += 2 * self.sizes[-1] * size
+        ram = sum(buffers) * size + scratch * 4 + scaled * size
         selftest_bytes = len(tests) * (self.num_inputs + self.sizes[-1]) * size
-        self.figures = dict(flash=flash, ram=ram, buffers=buffers, scratch=scratch,
+        self.figures = dict(flash=flash, ram=ram, buffers=buffers, scratch=scratch, scaled=scaled,
                             tables=tables, weights=weights, biases=biases,
                             selftest_bytes=selftest_bytes)
         text = self._text(accuracy, tests, expected, tolerance)
@@ -732,6 +824,8 @@ class _Writer:
         parts = ["%s_buffer_%s[%d]" % (p, "ab"[i], n) for i, n in enumerate(figures["buffers"])]
         if figures["scratch"]:
             parts.append("%s_sums[%d] (int32)" % (p, figures["scratch"]))
+        if figures["scaled"]:
+            parts.append("%s_scaled[%d]" % (p, figures["scaled"]))
         if parts:
             write(" (%s)" % ", ".join(parts))
         write(",\n *          plus the call's stack: scalars only, no arrays, no recursion\n"
@@ -763,6 +857,8 @@ class _Writer:
             write("static %s %s_buffer_%s[%d];\n" % (T, p, "ab"[index], n))
         if figures["scratch"]:
             write("static int32_t %s_sums[%d];\n" % (p, figures["scratch"]))
+        if figures["scaled"]:
+            write("static %s %s_scaled[%d];\n" % (T, p, figures["scaled"]))
         self._write_helpers(write)
         self._write_predict(write)
         if tests:
@@ -772,6 +868,16 @@ class _Writer:
 
     def _write_weights(self, write):
         p, T = self.p, self.T
+        for which, scaling in (("input", self.input_scaling), ("target", self.target_scaling)):
+            if scaling is None:
+                continue
+            write("\n/* %s scaling: %s */\n" % (which, "scaled = (raw - mean) / scale"
+                                                 if which == "input" else
+                                                 "outputs in your units: y * scale + mean"))
+            for key in ("mean", "scale"):
+                write("static const %s %s_%s_%s[%d] = {\n    %s\n};\n"
+                      % (T, p, which, key, len(scaling[key]),
+                         ", ".join(self.literal(v) for v in scaling[key])))
         for index, (name, neurons) in enumerate(self.layers):
             role = "output" if index == len(self.layers) - 1 else "hidden"
             write("\n/* layers[%d]: %s, %d neurons x %d inputs, %s */\n"
@@ -921,9 +1027,10 @@ class _Writer:
             write("    for (i = 0; i < %d; i++) {\n"
                   "        if (inputs[i] - inputs[i] != %s) return -1;   /* NaN or infinite */\n"
                   "    }\n" % (self.num_inputs, self.names["zero"]))
-        preprocessing = input_preprocessing(self.document, self.type)
-        if preprocessing:
-            write(preprocessing)
+        if self.input_scaling is not None:   # Standardizer.transform's operations
+            write("    for (i = 0; i < %d; i++) {\n"
+                  "        %s_scaled[i] = (inputs[i] - %s_input_mean[i]) / %s_input_scale[i];\n"
+                  "    }\n    in = %s_scaled;\n" % (self.num_inputs, p, p, p, p))
         hidden = 0
         for index, (name, neurons) in enumerate(layers):
             last = index == len(layers) - 1
@@ -955,8 +1062,13 @@ class _Writer:
             write("    in = out;\n" if not last else "")
             if not last:
                 hidden += 1
-        if self.type != "int16" and all(name == "linear" or not ACTIVATIONS[name].elementwise
-                                        for name, _ in layers):
+        if self.target_scaling is not None:   # Standardizer.inverse's, uncontracted
+            write("    for (k = 0; k < %d; k++) {\n"
+                  "        net = outputs[k] * %s_target_scale[k];\n"
+                  "        outputs[k] = net + %s_target_mean[k];\n    }\n"
+                  % (self.sizes[-1], p, p))
+        elif self.type != "int16" and all(name == "linear" or not ACTIVATIONS[name].elementwise
+                                          for name, _ in layers):
             write("    (void)net;\n    (void)k;\n")
         write("    return 0;\n}\n")
 
@@ -1003,12 +1115,6 @@ class _Writer:
                   "            if (!(difference <= %s * (%s + expected))) failures++;\n"
                   % (p, names["zero"], names["zero"], self.literal(tolerance), names["one"]))
         write("        }\n    }\n    return failures;\n}\n")
-
-
-def input_preprocessing(document, type):
-    """C statements applied to the inputs before the first layer: a saved model's
-    input scaling will go here (none today, so nothing is written)."""
-    return ""
 
 
 def _indent(text, spaces):

@@ -25,6 +25,7 @@ import math
 from .. import __version__
 from ..activations import ACTIVATIONS
 from ..saving import to_dict
+from .c import is_identifier
 
 FORMS = ("module", "script")
 
@@ -60,10 +61,27 @@ def activation_source(name):
             "}\n" % (function, _indent(body, 4)))
 
 
-def input_preprocessing(document):
-    """Statements applied to ``values`` before the first layer: a saved model's
-    input scaling will go here (none today, so nothing is written)."""
-    return ""
+def scaling_source(document):
+    """(definitions, before, after) for a saved model's scaling: the means and
+    scales as constants, and the statements run on ``values`` before the first
+    layer, (x − mean) / scale, and after the last, y·scale + mean — the
+    Standardizer's own operations, so the results are the same doubles."""
+    definitions, before, after = "", "", ""
+    for key, name in (("input_scaling", "INPUT"), ("target_scaling", "TARGET")):
+        scaling = document.get(key)
+        if scaling is None:
+            continue
+        definitions += ("// %s: scaled = (raw - mean) / scale, column by column\n"
+                        "const %s_MEAN = [%s];\nconst %s_SCALE = [%s];\n"
+                        % (key, name, ", ".join(_number(v) for v in scaling["mean"]),
+                           name, ", ".join(_number(v) for v in scaling["scale"])))
+    if document.get("input_scaling") is not None:
+        before = ("for (let i = 0; i < NUM_INPUTS; i++) "
+                  "values[i] = (values[i] - INPUT_MEAN[i]) / INPUT_SCALE[i];")
+    if document.get("target_scaling") is not None:
+        after = ("for (let k = 0; k < NUM_OUTPUTS; k++) "
+                 "values[k] = values[k] * TARGET_SCALE[k] + TARGET_MEAN[k];")
+    return definitions, before, after
 
 
 _PREDICT = """
@@ -84,7 +102,7 @@ function predict(inputs) {
     }
     values[i] = value;
   }
-@PREPROCESSING@  for (const [activation, weights, biases] of LAYERS) {
+@BEFORE@  for (const [activation, weights, biases] of LAYERS) {
     const nets = new Array(weights.length);
     for (let k = 0; k < weights.length; k++) {
       const row = weights[k];
@@ -94,7 +112,7 @@ function predict(inputs) {
     }
     values = activation(nets);
   }
-  return values;
+@AFTER@  return values;
 }
 """
 
@@ -106,8 +124,7 @@ def export(net, form="module", name="model"):
     if form not in FORMS:
         raise ValueError("JavaScript export: unknown form %r; expected one of %s"
                          % (form, ", ".join(repr(f) for f in FORMS)))
-    if not isinstance(name, str) or not name or not (name[0].isalpha() or name[0] in "_$") \
-            or not all(c.isalnum() or c in "_$" for c in name) or not name.isascii():
+    if not is_identifier(name, "_$"):
         raise ValueError("JavaScript export: name must be an identifier, got %r" % (name,))
     document = to_dict(net)
     layers = document["layers"]
@@ -148,9 +165,11 @@ def export(net, form="module", name="model"):
             write("    [%s],\n" % ", ".join(_number(w) for w in neuron["weights"]))
         write("  ], [%s]],\n" % ", ".join(_number(n["bias"]) for n in layer["neurons"]))
     write("];\n")
-    preprocessing = input_preprocessing(document)
-    write(_PREDICT.replace("@PREPROCESSING@",
-                           _indent(preprocessing, 2) + "\n" if preprocessing else ""))
+    definitions, before, after = scaling_source(document)
+    if definitions:
+        write("\n" + definitions)
+    write(_PREDICT.replace("@BEFORE@", "  " + before + "\n" if before else "")
+          .replace("@AFTER@", "  " + after + "\n" if after else ""))
     if form == "module":
         write("\nexport { predict, NUM_INPUTS, NUM_OUTPUTS };\n")
     else:

@@ -77,4 +77,14 @@ for name, optimizer in (("SGD momentum", SGD(0.5, momentum=0.9)), ("Adam", Adam(
                 % (name, history.training_error[0], history.training_error[-1]),
                 history.training_error[-1] < 0.5 * history.training_error[0])
 
+# The C and JavaScript exports run here too (the playground offers them in the browser).
+net = NeuralNetwork.from_layers(3, [(4, "tanh"), (2, "softmax")], cost="cross_entropy", seed=4)
+for target, options, marker in (("c", {"type": "float"}, "int model_predict("),
+                                ("c", {"type": "int16", "data": [row for row, _ in DATA]},
+                                 "int16_t"),
+                                ("javascript", {}, "function predict(")):
+    text = net.export(target, **options)
+    smoke.check("export to %s %s writes its predict" % (target, options.get("type", "")),
+                marker in text, text[:80])
+
 smoke.done()
