@@ -179,7 +179,7 @@ TRAINING = [  # option, keywords: train's options after the data and column ones
                          "than D does not count for --patience (default 0.001)")),
     ("--validation-split", dict(type=_number(float, 0, 1), metavar="F", help="the fraction "
                                 "of rows held out to watch (stratified for class labels; "
-                                "default 0.1, or 0 below 20 rows)")),
+                                "default 0.1, or 0 below 200 rows)")),
     ("--no-scale", dict(action="store_true", help="do not standardize the inputs (and numeric "
                         "targets); by default each is scaled to mean 0 and spread 1, and the "
                         "scaling is saved in the model")),
@@ -357,6 +357,10 @@ def command_train(args, stdout, stderr):
     source, name = _source(args.data)
     data = load_csv(source, args.input_columns, args.target_columns, args.header,
                     args.delimiter, TASKS[args.task], sizes[-1] if sizes else 1, name)
+    if data.classes is not None and len(data.classes) < 2:
+        raise CommandError("%s: every row has the class label %r: there is nothing to tell "
+                           "apart; training needs at least two classes"
+                           % (data.name, data.classes[0]))
     if sizes is None:   # the defaults: one hidden layer sized from the data
         sizes = [data.num_inputs, defaults.hidden_width(data.num_inputs, data.num_outputs),
                  data.num_outputs]
@@ -514,7 +518,7 @@ def command_export(args, stdout, stderr):
         except ValueError as error:
             raise CommandError(str(error))
         source = result.text
-        for line in result.summary():
+        for line in result.summary(args.out or "the header on stdout"):
             stderr.write("neuronsim: %s\n" % line)
     elif args.to == "javascript":
         try:

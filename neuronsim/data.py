@@ -366,6 +366,7 @@ class Dataset:
         self.input_names, self.target_names = list(input_names), list(target_names)
         self.has_header, self.num_columns, self.lines = has_header, num_columns, lines
         self.input_indices, self.target_indices = input_indices, target_indices
+        self.header_given = False   # load_csv: True when the caller said header or not
 
     @property
     def inputs(self):
@@ -413,8 +414,11 @@ class Dataset:
         read 2 rows of years.csv (no header: its first row is numbers; header=True if it is
         one); inputs 0, 1; target 2
         """
-        header = DataError("no header: its first row is numbers; ", ("is_header",),
-                           " if it is one").text(names)
+        if self.header_given:
+            header = "no header, as asked"
+        else:
+            header = DataError("no header: its first row is numbers; ", ("is_header",),
+                               " if it is one").text(names)
         return "read %d row%s of %s (%s); inputs %s; target%s %s%s" % (
             len(self.samples), "" if len(self.samples) == 1 else "s", self.name,
             "header on line 1" if self.has_header else header,
@@ -538,9 +542,11 @@ def load_csv(source, inputs=None, targets=None, header=None, delimiter=None, cla
         values = table.numbers(line, cells, chosen_inputs)
         wanted = hot[cells[chosen[0]]][:] if labelled else table.numbers(line, cells, chosen)
         samples.append((values, wanted))
-    return Dataset(samples, table.names(chosen_inputs), table.names(chosen), labels, table.name,
+    data = Dataset(samples, table.names(chosen_inputs), table.names(chosen), labels, table.name,
                    table.header is not None, chosen_inputs, chosen, width,
                    [line for line, _ in table.rows])
+    data.header_given = header is not None   # said by the caller, not decided by the rule
+    return data
 
 
 # -- predicting ------------------------------------------------------------------------

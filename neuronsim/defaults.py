@@ -35,8 +35,10 @@ What it chooses, and why:
   at least one per class), at most 500 epochs, stop after 10 epochs in
   which the validation error did not improve by more than 0.001 (scikit-learn's
   n_iter_no_change is 10 too), and keep the best epoch's weights.
-  A data set of fewer than 20 rows keeps every row for training and stops
-  on the training error instead.
+  A data set of fewer than 200 rows keeps every row for training and stops
+  on the training error instead: a validation set of a few rows is too noisy
+  to stop on (an 81-row circle stopped after 18 epochs at the majority rate
+  on 2 seeds of 5 with 8 rows held out; with none, 5 of 5 reach 100%).
 
 This module runs on MicroPython too.
 """
@@ -53,7 +55,7 @@ MAX_EPOCHS = 500
 PATIENCE = 10
 MIN_DELTA = 1e-3
 VALIDATION_SPLIT = 0.1
-MIN_ROWS_FOR_VALIDATION = 20
+MIN_ROWS_FOR_VALIDATION = 200
 
 
 def task_of(samples):

@@ -561,6 +561,7 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
         history.restored = True
     history.seconds = _clock() - start
     _check_learned_something(history, baseline, input_scaling is not None)
+    _check_beats_the_commonest_class(net, samples, history)
     return history
 
 
@@ -682,6 +683,27 @@ def _check_learned_something(history, baseline, scaled_inputs):
     _warn(history, "training learned nothing: its best training error %.6g is no better "
                    "than always predicting the mean target or the majority class (%.6g); %s"
                    % (best, baseline, hint))
+
+
+def _check_beats_the_commonest_class(net, samples, history):
+    """One warning when, for class labels after a real run, the network's final
+    accuracy on its training samples is no better than always answering the
+    commonest class: an error a little below the baseline's can still be that."""
+    if history.epochs < LEARNED_NOTHING_EPOCHS or history.warnings or \
+            not all(is_class_label(targets) for _, targets in samples):
+        return
+    counts = {}
+    for _, targets in samples:
+        label = class_of(targets)
+        counts[label] = counts.get(label, 0) + 1
+    commonest = max(counts.values()) / float(len(samples))
+    accuracy = _evaluate_checked(net, samples, True)[1]
+    if accuracy > commonest:
+        return
+    _warn(history, "training learned nothing: the network classifies %.1f%% of its training "
+                   "samples right, no better than always answering the commonest class "
+                   "(%.1f%%); try more epochs (a larger patience), another learning_rate, more "
+                   "hidden neurons, or more data" % (100.0 * accuracy, 100.0 * commonest))
 
 
 def _progress_line(history, epochs):

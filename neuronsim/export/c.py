@@ -504,12 +504,13 @@ class CExport:
         for name, value in fields.items():   # not __dict__.update: MicroPython's is read-only
             setattr(self, name, value)
 
-    def summary(self):
-        """The lines the command line prints on stderr."""
-        lines = ["%s.h: %s, C99 %s: flash %d bytes (weights, biases and tables%s), "
+    def summary(self, name=None):
+        """The lines the command line prints on stderr, about the file ``name``
+        (default: PREFIX.h)."""
+        lines = ["%s: %s, C99 %s: flash %d bytes (weights, biases and tables%s), "
                  "RAM %d bytes of static buffers, plus the code and the call's stack "
                  "(scalars only)"
-                 % (self.prefix, self.architecture, self.type, self.flash_bytes,
+                 % (name or self.prefix + ".h", self.architecture, self.type, self.flash_bytes,
                     "; + %d bytes of self-test data" % self.selftest_bytes
                     if self.selftest_bytes else "", self.ram_bytes)]
         lines.extend(self.accuracy)
