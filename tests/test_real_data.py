@@ -444,3 +444,32 @@ def test_integer_labels_declared_as_classes_learn_as_word_labels_do(tmp_path):
     assert snapshot(numbers) == snapshot(words)
     right = sum(1 for row in rows if numbers.classify(row[:2]) == str(row[2]))
     assert right / len(rows) > 0.9
+
+
+def test_a_classifier_no_better_than_the_commonest_class_is_warned_about():
+    from neuronsim.training import History, _check_beats_the_commonest_class
+    samples = [([float(i)], [1.0, 0.0] if i % 4 else [0.0, 1.0]) for i in range(8)]
+    always_first = NeuralNetwork(1, 2, 2, hidden_layer_weights=[0.0, 0.0],
+                                 output_layer_weights=[0.0] * 4, output_layer_bias=[1.0, -1.0],
+                                 output_activation="softmax", cost="cross_entropy", seed=1)
+    history = History(1)
+    history.epochs = 10
+    _check_beats_the_commonest_class(always_first, samples, history)
+    assert len(history.warnings) == 1 and "commonest class (75.0%)" in history.warnings[0]
+    history = History(1)
+    history.epochs = 9   # too short a run to judge
+    _check_beats_the_commonest_class(always_first, samples, history)
+    assert history.warnings == []
+
+
+def test_one_class_label_is_refused_in_one_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    (tmp_path / "one.csv").write_text("x,label\n1,a\n2,a\n3,a\n")
+    result = subprocess.run([sys.executable, "-m", "neuronsim", "train", "one.csv", "--out",
+                             "m.json"], cwd=str(tmp_path), capture_output=True, text=True,
+                            env=dict(os.environ, PYTHONPATH=root))
+    assert result.returncode == 2 and not (tmp_path / "m.json").exists()
+    assert result.stderr.strip().endswith("training needs at least two classes")
