@@ -183,11 +183,19 @@ def test_a_read_only_folder_is_refused_before_any_work(tmp_path):
         locked = os.path.join(base, "locked")
         os.mkdir(locked, 0o555)
         os.chmod(locked, 0o555)
+        # A copy of the package where 'nobody' can read it (CI's checkout may be private).
+        package = os.path.join(base, "package")
+        shutil.copytree(os.path.join(ROOT, "neuronsim"), os.path.join(package, "neuronsim"),
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        for folder, _, names in os.walk(package):
+            os.chmod(folder, 0o755)
+            for name in names:
+                os.chmod(os.path.join(folder, name), 0o644)
         code = ("import sys; sys.path.insert(0, %r)\n"
                 "from neuronsim.files import write_file\n"
                 "try:\n    write_file(%r, 'x', '--out')\n"
                 "except OSError as error:\n    print(error)\n"
-                % (ROOT, os.path.join(locked, "m.json")))
+                % (package, os.path.join(locked, "m.json")))
         python, options = sys.executable, {}
         if os.geteuid() == 0:
             python = "/usr/bin/python3"   # pyenv's interpreters may be closed to others
