@@ -350,6 +350,9 @@ def command_train(args, stdout, stderr):
     rate = args.learning_rate
     if rate is None:
         rate = defaults.LEARNING_RATE if optimizer_name == "adam" else 0.5
+    if args.momentum and optimizer_name != "sgd":
+        raise CommandError("--momentum: goes with --optimizer sgd (the optimizer is %s, which "
+                           "keeps its own running mean)" % optimizer_name)
     try:   # checked before any work, like every other option
         optimizer = get_optimizer(optimizer_name, rate, args.momentum)
     except (TypeError, ValueError) as error:

@@ -641,7 +641,7 @@ def test_one_activation_per_hidden_layer_and_adam(tmp_path):
      "--activation: expected one activation, or one per hidden layer (1), got 2"),
     (["--layers", "2,4,1", "--activation", "softmax"], "argument --activation: expected"),
     (["--layers", "2,4,1", "--optimizer", "adam", "--momentum", "0.9"],
-     "momentum: Adam keeps its own running mean"),
+     "--momentum: goes with --optimizer sgd (the optimizer is adam"),
     (["--layers", "2,4,1", "--optimizer", "rmsprop"], "argument --optimizer: invalid choice"),
 ])
 def test_bad_network_and_optimizer_options_are_one_line(tmp_path, options, message):
