@@ -36,29 +36,25 @@ _TORCH_ACTIVATIONS = {"ReLU": "relu", "Tanh": "tanh", "Sigmoid": "sigmoid", "Sof
 _TORCH_SKIPPED = ("Dropout", "Flatten")
 
 
+def _plain(value):
+    """Nested lists from a numpy array or a tensor (read by attribute), or as given."""
+    for step in ("detach", "cpu", "tolist"):
+        if hasattr(value, step):
+            value = getattr(value, step)()
+    return value
+
+
 def _matrix(value, where):
     """A list of lists of floats from a numpy array, a tensor or nested lists."""
-    if hasattr(value, "detach"):
-        value = value.detach()
-    if hasattr(value, "cpu"):
-        value = value.cpu()
-    if hasattr(value, "tolist"):
-        value = value.tolist()
     try:
-        return [[float(x) for x in row] for row in value]
+        return [[float(x) for x in row] for row in _plain(value)]
     except TypeError:
         raise ValueError("%s: expected a 2-D array of numbers" % where)
 
 
 def _vector(value, where):
-    if hasattr(value, "detach"):
-        value = value.detach()
-    if hasattr(value, "cpu"):
-        value = value.cpu()
-    if hasattr(value, "tolist"):
-        value = value.tolist()
     try:
-        return [float(x) for x in value]
+        return [float(x) for x in _plain(value)]
     except TypeError:
         raise ValueError("%s: expected a 1-D array of numbers" % where)
 

@@ -79,11 +79,22 @@ class Optimizer:
         """:meth:`step` for the gradient ``scale·direction`` (item by item)."""
         self.step(key, values, [scale * d for d in direction])
 
-    def with_learning_rate(self, learning_rate):
-        """This optimizer, with ``learning_rate`` filled in if it had none."""
-        if self.learning_rate is None:
-            self.learning_rate = learning_rate
-        return self
+    _lent = None   # the rate fit lent an optimizer without one of its own
+
+    @property
+    def rate(self):
+        """The step size in force: ``learning_rate``, or, where that is None,
+        the rate the last :meth:`lend_rate` gave (fit's or the network's)."""
+        rate = self.learning_rate if self.learning_rate is not None else self._lent
+        if rate is None:
+            raise ValueError("learning_rate: this optimizer has none of its own; give it "
+                             "one, or train with fit, which lends it fit's")
+        return rate
+
+    def lend_rate(self, learning_rate):
+        """Use ``learning_rate`` wherever ``self.learning_rate`` is None; the
+        optimizer's own setting is never changed."""
+        self._lent = learning_rate
 
     def __repr__(self):
         return "<optimizer %s, learning rate %r>" % (self.name, self.learning_rate)
@@ -130,13 +141,13 @@ class SGD(Optimizer):
         return not self.momentum
 
     def step(self, key, values, gradients):
-        self._move(key, values, gradients, self.learning_rate)
+        self._move(key, values, gradients, self.rate)
 
     def step_scaled(self, key, values, direction, scale):
         # g_i = scale·direction_i, and η·g_i written (η·scale)·direction_i:
         # one multiplication per weight fewer than step() (rounding may differ
         # in the last bit); no gradient list is built.
-        self._move(key, values, direction, self.learning_rate * scale)
+        self._move(key, values, direction, self.rate * scale)
 
     def _move(self, key, values, direction, rate):
         """The update with η·g_i = rate·direction_i."""
@@ -177,13 +188,11 @@ class Adam(Optimizer):
 
     def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8):
         Optimizer.__init__(self)
-        self.learning_rate = _rate(learning_rate, True)
+        self.learning_rate = _rate(learning_rate, False)
         self.beta1 = _fraction(beta1, "beta1")
         self.beta2 = _fraction(beta2, "beta2")
         self.epsilon = check_number(epsilon, "epsilon", positive=True)
         self.t = 0
-
-    plain = False
 
     def reset(self):
         Optimizer.reset(self)
@@ -191,7 +200,7 @@ class Adam(Optimizer):
 
     def start_step(self):
         self.t += 1
-        self._step_size = self.learning_rate / (1.0 - self.beta1 ** self.t)
+        self._step_size = self.rate / (1.0 - self.beta1 ** self.t)
         self._root_correction = _sqrt(1.0 - self.beta2 ** self.t)
 
     def _moments(self, key, size):

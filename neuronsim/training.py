@@ -303,9 +303,9 @@ def _choose_optimizer(net, optimizer, learning_rate, momentum):
                 learning_rate != optimizer.learning_rate:
             raise ValueError("learning_rate: fit was given %r and the optimizer has %r; "
                              "give it to one of them" % (learning_rate, optimizer.learning_rate))
-        if optimizer.learning_rate is None:   # an SGD() taking fit's or the network's rate
-            optimizer.learning_rate = learning_rate if learning_rate is not None \
-                else net.learning_rate
+        # An SGD() without a rate of its own takes fit's or the network's (lent,
+        # not set: the next fit may lend another).
+        optimizer.lend_rate(learning_rate if learning_rate is not None else net.learning_rate)
         return optimizer
     if optimizer == "sgd" and learning_rate is None:
         learning_rate = net.learning_rate
@@ -446,8 +446,8 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
     baseline = baseline_error(net, samples)
 
     neurons = [neuron for layer in net.layers for neuron in layer.neurons]
-    plain = getattr(optimizer, "plain", False) and isinstance(optimizer, SGD) and not l2
-    rate = optimizer.learning_rate
+    plain = isinstance(optimizer, SGD) and optimizer.plain and not l2
+    rate = optimizer.rate
     online = plain and batch_size == 1
     if not plain:
         stepper = _Stepper(net, optimizer, l2)

@@ -199,3 +199,19 @@ def test_every_registered_optimizer_is_an_optimizer_by_name():
         optimizer = get_optimizer(name, 0.1)
         assert isinstance(optimizer, kind) and isinstance(optimizer, Optimizer)
         assert optimizer.name == name and optimizer.learning_rate == 0.1
+
+
+def test_an_sgd_without_a_rate_borrows_each_fits_and_keeps_none():
+    net, data = small_problem(7)
+    twin = copy.deepcopy(net)
+    sgd = SGD()
+    net.fit(data, epochs=1, optimizer=sgd, learning_rate=0.2, shuffle=False)
+    net.fit(data, epochs=1, optimizer=sgd, learning_rate=0.05, shuffle=False)
+    assert sgd.learning_rate is None
+    twin.fit(data, epochs=1, optimizer=SGD(0.2), shuffle=False)
+    twin.fit(data, epochs=1, optimizer=SGD(0.05), shuffle=False)
+    assert parameters(net) == parameters(twin)
+    with pytest.raises(ValueError, match="learning_rate: this optimizer has none of its own"):
+        SGD().step(0, [1.0], [1.0])
+    with pytest.raises(TypeError, match="learning_rate: expected a number, got None"):
+        Adam(None)   # Adam's default is its own 0.001, never the network's

@@ -24,7 +24,7 @@ import math
 
 from .. import __version__
 from ..activations import ACTIVATIONS
-from ..saving import to_dict
+from .outline import outline
 from .c import is_identifier
 
 FORMS = ("module", "script")
@@ -126,13 +126,7 @@ def export(net, form="module", name="model"):
                          % (form, ", ".join(repr(f) for f in FORMS)))
     if not is_identifier(name, "_$"):
         raise ValueError("JavaScript export: name must be an identifier, got %r" % (name,))
-    document = to_dict(net)
-    layers = document["layers"]
-    sizes = [document["num_inputs"]] + [len(layer["neurons"]) for layer in layers]
-    used = []
-    for layer in layers:
-        if layer["activation"] not in used:
-            used.append(layer["activation"])
+    document, layers, sizes, used = outline(net)
     architecture = "-".join(str(size) for size in sizes)
     out = []
     write = out.append

@@ -36,7 +36,7 @@ True
 
 from .. import __version__
 from ..activations import ACTIVATIONS
-from ..saving import to_dict
+from .outline import outline
 
 _STRUCT_HEX = "%016x"
 
@@ -180,13 +180,7 @@ def _decimal_list(values):
 
 def export_source(net):
     """The text of a standalone module computing ``net.feed_forward`` (see above)."""
-    document = to_dict(net)  # the same checks as saving: built-in activations only
-    layers = document["layers"]
-    sizes = [document["num_inputs"]] + [len(layer["neurons"]) for layer in layers]
-    used = []
-    for layer in layers:
-        if layer["activation"] not in used:
-            used.append(layer["activation"])
+    document, layers, sizes, used = outline(net)
     architecture = "-".join(str(size) for size in sizes)
     activations = "/".join(layer["activation"] for layer in layers)
 
