@@ -42,6 +42,8 @@ a test names whatever it still lacks.
 
 import math
 
+from .validation import look_up
+
 _exp = math.exp
 
 
@@ -375,13 +377,4 @@ def get_activation(activation, name="activation"):
       ...
     ValueError: activation: unknown activation 'swish'; expected one of 'leaky_relu', 'linear', 'relu', 'sigmoid', 'softmax', 'tanh'
     """
-    if isinstance(activation, Activation):
-        return activation
-    if not isinstance(activation, str):
-        raise TypeError("%s: expected an activation name or Activation, got %r (%s)"
-                        % (name, activation, type(activation).__name__))
-    try:
-        return ACTIVATIONS[activation]
-    except KeyError:
-        raise ValueError("%s: unknown activation %r; expected one of %s"
-                         % (name, activation, ", ".join(repr(k) for k in sorted(ACTIVATIONS))))
+    return look_up(activation, ACTIVATIONS, Activation, name, "activation")

@@ -19,6 +19,7 @@ A cost is a small object (in the manner of Nielsen's ``network2.py``) with
 import math
 
 from .activations import Sigmoid, Softmax
+from .validation import look_up
 
 try:
     _log1p = math.log1p
@@ -187,13 +188,4 @@ def get_cost(cost, name="cost"):
       ...
     ValueError: cost: unknown cost 'hinge'; expected one of 'cross_entropy', 'squared_error'
     """
-    if isinstance(cost, Cost):
-        return cost
-    if not isinstance(cost, str):
-        raise TypeError("%s: expected a cost name or Cost, got %r (%s)"
-                        % (name, cost, type(cost).__name__))
-    try:
-        return COSTS[cost]
-    except KeyError:
-        raise ValueError("%s: unknown cost %r; expected one of %s"
-                         % (name, cost, ", ".join(repr(k) for k in sorted(COSTS))))
+    return look_up(cost, COSTS, Cost, name, "cost")

@@ -43,7 +43,7 @@ This module runs on MicroPython too (no ``typing``, no f-strings).
 
 import math
 
-from .validation import check_number, describe
+from .validation import check_number, describe, look_up
 
 try:
     from operator import add as _add
@@ -245,13 +245,7 @@ def get_optimizer(optimizer, learning_rate=None, momentum=0.0, name="optimizer")
     """
     if isinstance(optimizer, Optimizer):
         return optimizer
-    if not isinstance(optimizer, str):
-        raise TypeError("%s: expected an optimizer name or Optimizer, got %s"
-                        % (name, describe(optimizer)))
-    kind = OPTIMIZERS.get(optimizer)
-    if kind is None:
-        raise ValueError("%s: unknown optimizer %r; expected one of %s"
-                         % (name, optimizer, ", ".join(repr(k) for k in sorted(OPTIMIZERS))))
+    kind = look_up(optimizer, OPTIMIZERS, Optimizer, name, "optimizer")
     if kind is SGD:
         return SGD(learning_rate, momentum)
     if momentum:

@@ -137,6 +137,30 @@ def check_biases(bias, count, name):
     return [check_number(bias, name)] * count
 
 
+def look_up(value, table, base, name, what):
+    """``value`` if it is a ``base`` instance, else ``table[value]`` for a name:
+    the one lookup behind get_activation, get_cost and get_optimizer.
+
+    >>> look_up("b", {"a": 1, "b": 2}, float, "letter", "letter")
+    2
+    >>> look_up("c", {"a": 1, "b": 2}, float, "letter", "letter")
+    Traceback (most recent call last):
+      ...
+    ValueError: letter: unknown letter 'c'; expected one of 'a', 'b'
+    """
+    if isinstance(value, base):
+        return value
+    if not isinstance(value, str):
+        raise TypeError("%s: expected %s %s name or %s, got %s"
+                        % (name, "an" if what[0] in "aeiou" else "a", what, base.__name__,
+                           describe(value)))
+    try:
+        return table[value]
+    except KeyError:
+        raise ValueError("%s: unknown %s %r; expected one of %s"
+                         % (name, what, value, ", ".join(repr(k) for k in sorted(table))))
+
+
 def check_elementwise(activation, name):
     """An activation that works neuron by neuron (not softmax), or ValueError."""
     if not activation.elementwise:
