@@ -124,10 +124,7 @@ class NeuronLayer:
         one :func:`vector.combine` of the steps' scales for all the neurons.
         """
         held = self._held
-        if held.inputs:
-            corrections = combine(held.scales, [dot(earlier, inputs) for earlier in held.inputs])
-        else:
-            corrections = None
+        corrections = held.corrections(inputs) if held.inputs else None
         activation = self._activation
         if activation.elementwise:
             return self._forward(self._neurons, inputs, corrections)
@@ -217,6 +214,35 @@ class NeuronLayer:
             subtract_scaled_in_place(neuron._weights, neuron._inputs, step)
             if train_biases:
                 neuron._bias -= step
+
+    def step_outer(self, optimizer, key, defer=False):
+        """Step this layer's weights by ``optimizer`` for the last sample's
+        gradient, the outer product ∂E/∂w_ri = δ_r·input_i (the groups ``key``,
+        ``key + 1``, …: :meth:`Optimizer.step_outer`).
+
+        With ``defer=True`` (fit's online training, first layer) an SGD step
+        with momentum is held back like :meth:`update`'s plain step: a
+        momentum step is linear too (:meth:`SGD.unrolled`), so the layer notes
+        η·δ and the inputs, corrects its net inputs for the steps it owes, and
+        takes them, velocities and all, in one pass.
+        """
+        neurons = self._neurons
+        deltas = [neuron._delta for neuron in neurons]
+        inputs = neurons[0]._inputs
+        held = self._held
+        if not (defer and MAX_DEFERRED_STEPS and hasattr(optimizer, "unrolled") and
+                len(inputs) >= MIN_INPUTS_TO_HOLD_BACK):
+            if held.inputs:
+                held.take()
+            optimizer.step_outer(key, [neuron._weights for neuron in neurons], inputs, deltas)
+            return
+        if not held.inputs:
+            held.hold_with(optimizer, key)
+        rate = optimizer.rate
+        held.inputs.append(inputs)
+        held.scales.append([rate * delta for delta in deltas])
+        if len(held.inputs) >= MAX_DEFERRED_STEPS:
+            held.take()
 
     def take_held_steps(self):
         """Take every step :meth:`update` held back (see there)."""
@@ -342,19 +368,53 @@ class HeldBackSteps:
     order.  :meth:`take` takes them all, in one pass over each neuron's
     weights (:func:`vector.take_steps`).  The layer and each of its neurons
     share one; the neurons do not point back at the layer.
+
+    Steps with momentum (:meth:`hold_with`) also keep ``velocities``, the
+    optimizer's v_0 for each neuron, and the optimizer, whose
+    :meth:`~neuronsim.optimizers.SGD.unrolled` says how much of v_0 and of
+    each step the weights and velocities owe after t steps.
     """
 
-    __slots__ = ("inputs", "scales", "rows")
+    __slots__ = ("inputs", "scales", "rows", "velocities", "optimizer")
 
     def __init__(self, rows):
         self.inputs = []
         self.scales = []
         self.rows = rows
+        self.velocities = None
+        self.optimizer = None
+
+    def hold_with(self, optimizer, key):
+        """Hold momentum steps of ``optimizer`` (an SGD) whose velocity groups
+        are ``key``, ``key + 1``, …; call before the first step is noted."""
+        self.optimizer = optimizer
+        self.velocities = optimizer.velocities(key, self.rows)
+
+    def corrections(self, x):
+        """Per neuron, how much the net input for inputs ``x`` computed from
+        the weights as they are exceeds the net input from the weights with
+        every held step taken: one dot product per step (x_s·x, the same for
+        every neuron), one more per neuron with momentum (v_0·x)."""
+        dots = [dot(earlier, x) for earlier in self.inputs]
+        if self.velocities is None:            # w_t = w_0 − Σ_s s_s·x_s
+            return combine(self.scales, dots)
+        a, in_w, _, _ = self.optimizer.unrolled(len(dots))  # w_t = w_0 + a·v_0 − Σ_s b·s_s·x_s
+        owed = combine(self.scales, [b * d for b, d in zip(in_w, dots)])
+        return [c - a * dot(v, x) for c, v in zip(owed, self.velocities)]
 
     def take(self):
-        inputs, scales = self.inputs, self.scales
+        inputs, scales, velocities = self.inputs, self.scales, self.velocities
         # Cleared first: a take cut short (KeyboardInterrupt) may lose the
         # remaining rows' steps, but never takes a step twice.
         self.inputs = []
         self.scales = []
-        take_steps(self.rows, inputs, scales)
+        self.velocities = None
+        if velocities is None:
+            take_steps(self.rows, inputs, scales)
+            return
+        a, in_w, decay, in_v = self.optimizer.unrolled(len(inputs))
+        # w_t = w_0 + a·v_0 − Σ_s b·s_s·x_s first (it reads v_0), then v_t = μ^t·v_0 − Σ_s …
+        take_steps(self.rows, inputs, [[b * s for s in step] for b, step in zip(in_w, scales)],
+                   others=velocities, share=a)
+        take_steps(velocities, inputs, [[c * s for s in step] for c, step in zip(in_v, scales)],
+                   decay=decay)

@@ -21,9 +21,9 @@ worked example's plain step; ``fit(optimizer=…)`` uses these.
 
 Each class is the textbook update, once, in :meth:`Optimizer.step`; the
 hot path of online training (one sample per step) calls
-:meth:`Optimizer.step_scaled`, the same update for a gradient that is a
-multiple of one vector (∂E/∂w_i = δ·input_i), without building the
-gradient list first.
+:meth:`Optimizer.step_outer`, the same update for a whole layer, whose
+gradient is an outer product (∂E/∂w_ri = δ_r·input_i), without a call per
+neuron (and, for SGD, without building the gradient lists).
 
 >>> sgd = SGD(0.5)
 >>> weights = [0.4, 0.45]
@@ -55,7 +55,7 @@ _sqrt = math.sqrt
 
 class Optimizer:
     """Base class: subclasses define :meth:`step` (and may speed up
-    :meth:`step_scaled`).  ``state`` maps a group's key to its state."""
+    :meth:`step_outer`).  ``state`` maps a group's key to its state."""
 
     name = None
     #: The step size η; None for "the learning rate fit was given".
@@ -75,9 +75,17 @@ class Optimizer:
         """Move ``values`` (a list, changed in place) by their ``gradients``."""
         raise NotImplementedError
 
-    def step_scaled(self, key, values, direction, scale):
-        """:meth:`step` for the gradient ``scale·direction`` (item by item)."""
-        self.step(key, values, [scale * d for d in direction])
+    def step_outer(self, key, rows, direction, scales):
+        """:meth:`step` for the groups ``key``, ``key + 1``, … whose values are
+        ``rows`` and whose gradients are ``scales[r]·direction``.
+
+        This is a layer's weights in online training: ∂E/∂w_ri = δ_r·input_i,
+        one direction (the layer's inputs) scaled by each neuron's δ.  One call
+        steps the whole layer, so the hot path pays no call per neuron.
+        """
+        for row, scale in zip(rows, scales):
+            self.step(key, row, [scale * d for d in direction])
+            key += 1
 
     _lent = None   # the rate fit lent an optimizer without one of its own
 
@@ -134,6 +142,7 @@ class SGD(Optimizer):
         if nesterov and not self.momentum:
             raise ValueError("nesterov: Nesterov's look-ahead needs a momentum > 0")
         self.nesterov = nesterov
+        self._unrolled = {}
 
     @property
     def plain(self):
@@ -141,31 +150,87 @@ class SGD(Optimizer):
         return not self.momentum
 
     def step(self, key, values, gradients):
-        self._move(key, values, gradients, self.rate)
+        self._move(key, [values], [gradients], [self.rate])
 
-    def step_scaled(self, key, values, direction, scale):
-        # g_i = scale·direction_i, and η·g_i written (η·scale)·direction_i:
-        # one multiplication per weight fewer than step() (rounding may differ
-        # in the last bit); no gradient list is built.
-        self._move(key, values, direction, self.rate * scale)
+    def step_outer(self, key, rows, direction, scales):
+        # η·g_ri = η·scale_r·direction_i, written (η·scale_r)·direction_i: one
+        # multiplication per weight fewer than step() (rounding may differ in
+        # the last bit), and no gradient list is built.
+        rate = self.rate
+        self._move(key, rows, [direction] * len(rows), [rate * scale for scale in scales])
 
-    def _move(self, key, values, direction, rate):
-        """The update with η·g_i = rate·direction_i."""
+    def _move(self, key, rows, directions, rates):
+        """The update of the groups ``key``, ``key + 1``, … (``rows``), where
+        η·g_i of row r is ``rates[r]·directions[r][i]``."""
         mu = self.momentum
-        if not mu:
-            values[:] = [w - rate * d for w, d in zip(values, direction)]
+        if not mu:   # w ← w − η·g
+            for values, direction, rate in zip(rows, directions, rates):
+                values[:] = [w - rate * d for w, d in zip(values, direction)]
             return
-        velocity = self.state.get(key)
-        if velocity is None:
-            velocity = [0.0] * len(values)
-        velocity = [mu * v - rate * d for v, d in zip(velocity, direction)]   # v ← μ·v − η·g
-        self.state[key] = velocity
-        if self.nesterov:   # w ← w + μ·v − η·g
-            values[:] = [w + mu * v - rate * d for w, v, d in zip(values, velocity, direction)]
-        elif _add is not None:   # w ← w + v, in C
-            values[:] = map(_add, values, velocity)
-        else:
-            values[:] = [w + v for w, v in zip(values, velocity)]
+        state, nesterov = self.state, self.nesterov
+        for values, direction, rate in zip(rows, directions, rates):
+            velocity = state.get(key)
+            if velocity is None:
+                velocity = [0.0] * len(values)
+            velocity = [mu * v - rate * d for v, d in zip(velocity, direction)]   # v ← μ·v − η·g
+            state[key] = velocity
+            if nesterov:   # w ← w + μ·v − η·g
+                values[:] = [w + mu * v - rate * d
+                             for w, v, d in zip(values, velocity, direction)]
+            elif _add is not None:   # w ← w + v, in C
+                values[:] = map(_add, values, velocity)
+            else:
+                values[:] = [w + v for w, v in zip(values, velocity)]
+            key += 1
+
+    def velocities(self, key, rows):
+        """The velocity lists of the groups ``key``, ``key + 1``, … (zeros
+        for a group not stepped yet), to be changed in place."""
+        state, result = self.state, []
+        for values in rows:
+            velocity = state.get(key)
+            if velocity is None:
+                state[key] = velocity = [0.0] * len(values)
+            result.append(velocity)
+            key += 1
+        return result
+
+    def unrolled(self, count):
+        """The momentum update written out for ``count`` steps at once.
+
+        From w_0 and v_0, t steps with η·g_1, …, η·g_t give (sum the
+        recursion v ← μ·v − η·g, w ← w + v)::
+
+            v_t = μ^t·v_0 − Σ_s μ^(t−s)·η·g_s
+            w_t = w_0 + a_t·v_0 − Σ_s b_(t−s)·η·g_s
+
+        with a_t = μ + μ² + … + μ^t and b_j = 1 + μ + … + μ^j (Nesterov's
+        w ← w + μ·v − η·g: μ·a_t and 1 + μ·b_(t−s)).  Returns ``(a_t,
+        [b_(t−1), …, b_0], μ^t, [μ^(t−1), …, μ^0])``, the coefficients of v_0
+        and of each step s = 1…t in w_t and in v_t.  A layer that holds its
+        steps back (:class:`~neuronsim.layer.HeldBackSteps`) computes with it:
+        a momentum step is linear, so it can be taken later, in one pass.
+
+        >>> a, in_w, decay, in_v = SGD(0.1, momentum=0.5).unrolled(2)
+        >>> a, in_w, decay, in_v
+        (0.75, [1.5, 1.0], 0.25, [0.5, 1.0])
+        """
+        cached = self._unrolled.get(count)
+        if cached is None:
+            mu = self.momentum
+            powers = [1.0]                       # μ^0 … μ^count
+            for _ in range(count):
+                powers.append(powers[-1] * mu)
+            sums = [1.0]                         # b_0 … b_count
+            for j in range(1, count + 1):
+                sums.append(sums[-1] + powers[j])
+            a = sums[count] - 1.0
+            in_w = [sums[count - s] for s in range(1, count + 1)]
+            if self.nesterov:
+                a, in_w = mu * a, [1.0 + mu * b for b in in_w]
+            cached = (a, in_w, powers[count], [powers[count - s] for s in range(1, count + 1)])
+            self._unrolled[count] = cached
+        return cached
 
     def __repr__(self):
         return "SGD(learning_rate=%r, momentum=%r, nesterov=%r)" % (
@@ -210,18 +275,26 @@ class Adam(Optimizer):
         return moments
 
     def step(self, key, values, gradients):
+        self._update(key, [values], [gradients], [1.0])   # g·1.0 is g, exactly
+
+    def step_outer(self, key, rows, direction, scales):
+        self._update(key, rows, [direction] * len(rows), scales)
+
+    def _update(self, key, rows, directions, scales):
+        """The update of the groups ``key``, ``key + 1``, … (``rows``), where
+        g_i of row r is ``scales[r]·directions[r][i]``."""
         b1, b2, eps = self.beta1, self.beta2, self.epsilon
         c1, c2 = 1.0 - b1, 1.0 - b2
-        m, v = self._moments(key, len(values))
-        m = [b1 * m_i + c1 * g for m_i, g in zip(m, gradients)]
-        v = [b2 * v_i + c2 * (g * g) for v_i, g in zip(v, gradients)]
-        self.state[key] = (m, v)
         size, root = self._step_size, self._root_correction
-        values[:] = [w - size * (m_i / (_sqrt(v_i) / root + eps))
-                     for w, m_i, v_i in zip(values, m, v)]
-
-    def step_scaled(self, key, values, direction, scale):
-        self.step(key, values, [scale * d for d in direction])
+        state, sqrt = self.state, _sqrt
+        for values, direction, scale in zip(rows, directions, scales):
+            m, v = self._moments(key, len(values))
+            m = [b1 * m_i + c1 * (scale * d) for m_i, d in zip(m, direction)]
+            v = [b2 * v_i + c2 * ((scale * d) * (scale * d)) for v_i, d in zip(v, direction)]
+            state[key] = (m, v)
+            values[:] = [w - size * (m_i / (sqrt(v_i) / root + eps))
+                         for w, m_i, v_i in zip(values, m, v)]
+            key += 1
 
     def __repr__(self):
         return "Adam(learning_rate=%r, beta1=%r, beta2=%r, epsilon=%r)" % (

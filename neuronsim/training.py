@@ -774,8 +774,9 @@ class _Stepper:
 
     Groups are keyed by number: neuron k's weights are group k (neurons
     counted through the layers), layer l's biases group ``len(neurons) + l``.
-    A batch of one hands the optimizer the gradient as δ times the inputs
-    (``step_scaled``), which saves building the list.
+    A batch of one hands the optimizer each layer's gradient as the outer
+    product of its neurons' δ and its inputs (``step_outer``): one call a
+    layer, no gradient lists.
     """
 
     def __init__(self, net, optimizer, l2):
@@ -797,15 +798,18 @@ class _Stepper:
             total = backprop(inputs, targets)
             key = 0
             for layer in layers:
-                for neuron in layer._neurons:
-                    weights = neuron._weights
-                    if l2:
-                        delta = neuron._delta
+                neurons = layer._neurons
+                if l2:
+                    for neuron in neurons:
+                        weights, delta = neuron._weights, neuron._delta
                         optimizer.step(key, weights, [delta * x + l2 * w for x, w in
                                                       zip(neuron._inputs, weights)])
-                    else:
-                        optimizer.step_scaled(key, weights, neuron._inputs, neuron._delta)
-                    key += 1
+                        key += 1
+                else:   # ∂E/∂w_ri = δ_r·input_i: the layer's gradient is an outer product
+                    # (the first layer's steps may be held back: nothing reads its
+                    # weights before its next forward pass, which corrects for them)
+                    layer.step_outer(optimizer, key, defer=layer is layers[0])
+                    key += len(neurons)
             if train_biases:
                 for l, layer in enumerate(layers):
                     neurons = layer._neurons

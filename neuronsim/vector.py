@@ -118,17 +118,21 @@ STEP_BY_COMPREHENSION = subtract_scaled is _subtract_scaled_list and _cpython
 subtract_scaled_in_place = _step_by_copy if _cpython else _step_by_index
 
 
-def _folding(count):
-    """``fold(values, columns, scales)``, written out for ``count`` steps:
-    ``[v - s0*x0 - s1*x1 … for v, (x0, x1, …) in zip(values, columns)]``,
-    where column i holds item i of every step's direction."""
+def _folding(count, start="v"):
+    """``fold(values, columns, scales, p, q, others)``, written out for
+    ``count`` steps: ``[v - s0*x0 - s1*x1 … for v, (x0, x1, …) in zip(values,
+    columns)]``, where column i holds item i of every step's direction.
+    ``start`` is where each item starts from: ``v``, or ``p * v`` (a decayed
+    velocity), or ``v + q * o`` (a weight plus its velocity's share)."""
     steps = range(count)
-    source = ("def fold(values, columns, scales):\n"
+    items = "v, o, (%s,)" % ", ".join("x%d" % j for j in steps)
+    source = ("def fold(values, columns, scales, p=1.0, q=0.0, others=None):\n"
               "    %s, = scales\n"
-              "    return [v%s for v, (%s,) in zip(values, columns)]\n"
-              % (", ".join("s%d" % j for j in steps),
+              "    return [%s%s for %s in zip(values, %scolumns)]\n"
+              % (", ".join("s%d" % j for j in steps), start,
                  "".join(" - s%d * x%d" % (j, j) for j in steps),
-                 ", ".join("x%d" % j for j in steps)))
+                 items if "o" in start else items.replace("v, o,", "v,"),
+                 "others, " if "o" in start else ""))
     namespace = {}
     exec(source, namespace)
     return namespace["fold"]
@@ -173,6 +177,9 @@ def _steps_by_index(values, directions, scales):
 #: Steps folded into one pass over a list at most (CPython; see fold_steps).
 MAX_FOLD = 16 if _cpython else 0
 _FOLDS = {count: _folding(count) for count in range(1, MAX_FOLD + 1)}
+#: The same folds for momentum steps (see take_steps' ``decay`` and ``others``).
+_FOLDS_FROM = {start: {count: _folding(count, start) for count in range(1, MAX_FOLD + 1)}
+               for start in ("p * v", "v + q * o")}
 
 #: ``subtract_scaled_steps_in_place(values, directions, scales)``: several
 #: steps in one call, rounded exactly as the steps one by one.
@@ -181,24 +188,44 @@ subtract_scaled_steps_in_place = _steps_by_copy if _cpython else _steps_by_index
 
 # -- a layer's worth of steps, and weighted sums of rows ----------------------
 
-def _take_steps_by_sumprod(rows, directions, scales_per_step):
+def _take_steps_by_sumprod(rows, directions, scales_per_step, decay=1.0, others=None,
+                           share=0.0):
     if len(directions) < 12:   # a sumprod call costs more than a short fold
-        _take_steps_by_folding(rows, directions, scales_per_step)
+        _take_steps_by_folding(rows, directions, scales_per_step, decay, others, share)
         return
     columns = list(zip(*directions))   # column i: item i of every direction
-    for row, scales in zip(rows, zip(*scales_per_step)):
-        row[:] = [v - sumprod(scales, column) for v, column in zip(row, columns)]
-
-
-def _take_steps_by_folding(rows, directions, scales_per_step):
-    fold = _FOLDS.get(len(directions))
-    if fold is None:   # more steps than a pass folds (or PyPy, MicroPython)
+    if others is not None:
+        for row, other, scales in zip(rows, others, zip(*scales_per_step)):
+            row[:] = [v + share * o - sumprod(scales, column)
+                      for v, o, column in zip(row, other, columns)]
+    elif decay != 1.0:
         for row, scales in zip(rows, zip(*scales_per_step)):
+            row[:] = [decay * v - sumprod(scales, column) for v, column in zip(row, columns)]
+    else:
+        for row, scales in zip(rows, zip(*scales_per_step)):
+            row[:] = [v - sumprod(scales, column) for v, column in zip(row, columns)]
+
+
+def _take_steps_by_folding(rows, directions, scales_per_step, decay=1.0, others=None,
+                           share=0.0):
+    if others is not None:
+        folds = _FOLDS_FROM["v + q * o"]
+    else:
+        folds = _FOLDS if decay == 1.0 else _FOLDS_FROM["p * v"]
+    fold = folds.get(len(directions))
+    if fold is None:   # more steps than a pass folds (or PyPy, MicroPython)
+        for r, (row, scales) in enumerate(zip(rows, zip(*scales_per_step))):
+            if others is not None:
+                row[:] = [v + share * o for v, o in zip(row, others[r])]
+            elif decay != 1.0:
+                row[:] = [decay * v for v in row]
             subtract_scaled_steps_in_place(row, directions, scales)
         return
     columns = list(zip(*directions))   # built once, read by every row
-    for row, scales in zip(rows, zip(*scales_per_step)):
-        row[:] = fold(row, columns, scales)
+    if others is None:
+        others = rows
+    for row, other, scales in zip(rows, others, zip(*scales_per_step)):
+        row[:] = fold(row, columns, scales, decay, share, other)
 
 
 #: ``take_steps(rows, directions, scales_per_step)``: for every step j and
@@ -209,6 +236,10 @@ def _take_steps_by_folding(rows, directions, scales_per_step):
 #: step at 24 steps, ≈ 20 at 16, ≈ 28 at 8, against ≈ 25 for a fold: the
 #: call costs ≈ 0.17 µs, the products ≈ 10 ns each); otherwise each row is
 #: folded, rounded exactly as the steps one by one.
+#:
+#: Momentum steps start each row elsewhere, in the same pass: ``decay=μ^t``
+#: starts from ``decay·rows[r]`` (a velocity), ``others=velocities`` and
+#: ``share=a`` from ``rows[r] + a·others[r]`` (a weight).
 take_steps = _take_steps_by_sumprod if HAS_SUMPROD else _take_steps_by_folding
 
 

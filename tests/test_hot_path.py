@@ -11,10 +11,11 @@ import copy
 import math
 
 from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 import neuronsim.layer
 import neuronsim.vector
-from neuronsim import NeuralNetwork
+from neuronsim import NeuralNetwork, SGD
 from neuronsim.layer import layer_kernels
 from neuronsim.unrolled import MAX_WEIGHTS
 from neuronsim.vector import _dot_by_index
@@ -186,18 +187,33 @@ def fit_eagerly(net, data, **options):
         neuronsim.layer.MAX_DEFERRED_STEPS = saved
 
 
-def test_fit_holding_steps_back_trains_as_the_steps_taken_at_once(narrow_layers_hold_back):
+#: What online fit may hold back: plain steps (through net.train) and SGD's
+#: momentum steps, Nesterov's too (through the optimizer: SGD.unrolled).
+HOLDING = {"plain": lambda: {},
+           "momentum": lambda: {"optimizer": SGD(0.2, momentum=0.9)},
+           "nesterov": lambda: {"optimizer": SGD(0.2, momentum=0.5, nesterov=True)}}
+
+
+@pytest.mark.parametrize("kind", sorted(HOLDING))
+def test_fit_holding_steps_back_trains_as_the_steps_taken_at_once(narrow_layers_hold_back, kind):
     rng = random.Random(11)
     net = general(NeuralNetwork(5, [4, 4], 3, seed=2, learning_rate=0.3))
     eager = copy.deepcopy(net)
     data = samples(2 * MAX_DEFERRED_STEPS + 3, rng)
-    errors = net.fit(data, epochs=3, seed=5).training_error
-    assert [close(a, b) for a, b in
-            zip(errors, fit_eagerly(eager, data, epochs=3, seed=5).training_error)] == [True] * 3
+    options, eager_options = HOLDING[kind](), HOLDING[kind]()
+    errors = net.fit(data, epochs=3, seed=5, **options).training_error
+    eager_errors = fit_eagerly(eager, data, epochs=3, seed=5, **eager_options).training_error
+    assert [close(a, b) for a, b in zip(errors, eager_errors)] == [True] * 3
     assert_same(net, eager)
+    if options:   # the velocities the optimizer keeps for a later fit are current too
+        ours, theirs = options["optimizer"].state, eager_options["optimizer"].state
+        assert sorted(ours) == sorted(theirs)
+        for key in ours:
+            assert all(close(x, y) for x, y in zip(ours[key], theirs[key])), key
 
 
-def test_the_callback_sees_every_step_taken(narrow_layers_hold_back):
+@pytest.mark.parametrize("kind", sorted(HOLDING))
+def test_the_callback_sees_every_step_taken(narrow_layers_hold_back, kind):
     rng = random.Random(9)
     net = general(NeuralNetwork(5, 4, 3, seed=4))
     eager = copy.deepcopy(net)
@@ -207,9 +223,9 @@ def test_the_callback_sees_every_step_taken(narrow_layers_hold_back):
     def callback(epoch, history):
         assert not net.layers[0]._held.inputs
         seen.append([list(n.weights) for n in net.layers[0].neurons])
-    net.fit(data, epochs=2, seed=1, callback=callback)
+    net.fit(data, epochs=2, seed=1, callback=callback, **HOLDING[kind]())
     eager_seen = []
-    fit_eagerly(eager, data, epochs=2, seed=1,
+    fit_eagerly(eager, data, epochs=2, seed=1, **HOLDING[kind](),
                 callback=lambda e, h: eager_seen.append([list(n.weights)
                                                          for n in eager.layers[0].neurons]))
     for ours, theirs in zip(seen, eager_seen):
@@ -266,6 +282,55 @@ def test_fit_cut_short_takes_its_held_steps_before_it_stops(narrow_layers_hold_b
     for inputs, targets in data[:len(data) - 2]:
         eager.train(inputs, targets)
     assert_same_weights(net, eager)
+
+
+def test_fit_with_momentum_cut_short_takes_its_held_steps(narrow_layers_hold_back):
+    rng = random.Random(13)
+    net = general(NeuralNetwork(5, 4, 3, seed=4))
+    eager = copy.deepcopy(net)
+    data = samples(MAX_DEFERRED_STEPS + 3, rng)
+    backprop = net._backprop
+    calls = []
+
+    def interrupted(*args):
+        calls.append(1)
+        if len(calls) == len(data) - 1:
+            raise KeyboardInterrupt
+        return backprop(*args)
+    net._backprop = interrupted
+    optimizer = SGD(0.2, momentum=0.9)
+    with pytest.raises(KeyboardInterrupt):
+        net.fit(data, epochs=1, shuffle=False, optimizer=optimizer)
+    assert not net.layers[0]._held.inputs
+    del net._backprop
+    eager_optimizer = SGD(0.2, momentum=0.9)
+    fit_eagerly(eager, data[:len(data) - 2], epochs=1, shuffle=False, optimizer=eager_optimizer)
+    assert_same_weights(net, eager)
+    for key in eager_optimizer.state:
+        assert all(close(x, y) for x, y in
+                   zip(optimizer.state[key], eager_optimizer.state[key])), key
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(0.01, 0.99), st.booleans(), st.integers(1, 40), st.integers(0, 2 ** 32))
+def test_momentum_unrolled_is_the_recursion_summed(momentum, nesterov, count, seed):
+    """SGD.unrolled's closed form gives the weight and velocity that ``count``
+    steps of the optimizer's own update give, from any w_0 and v_0."""
+    rng = random.Random(seed)
+    sgd = SGD(1.0, momentum=momentum, nesterov=nesterov)
+    w0, v0 = rng.uniform(-1, 1), rng.uniform(-1, 1)
+    steps = [rng.uniform(-1, 1) for _ in range(count)]     # η·g_s
+    sgd.state[0] = [v0]
+    weights = [w0]
+    for step in steps:
+        sgd.step(0, weights, [step])
+    a, in_w, decay, in_v = sgd.unrolled(count)
+    assert len(in_w) == len(in_v) == count
+    scale = 1.0 + abs(w0) + abs(v0) + sum(abs(s) for s in steps) / (1.0 - momentum)
+    assert abs(w0 + a * v0 - sum(b * s for b, s in zip(in_w, steps)) - weights[0]) \
+        <= 1e-12 * scale
+    assert abs(decay * v0 - sum(c * s for c, s in zip(in_v, steps)) - sgd.state[0][0]) \
+        <= 1e-12 * scale
 
 
 def assert_same_weights(net, twin):

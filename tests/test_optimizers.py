@@ -215,3 +215,46 @@ def test_an_sgd_without_a_rate_borrows_each_fits_and_keeps_none():
         SGD().step(0, [1.0], [1.0])
     with pytest.raises(TypeError, match="learning_rate: expected a number, got None"):
         Adam(None)   # Adam's default is its own 0.001, never the network's
+
+
+#: One of each kind of update every registered optimizer may be built with.
+VARIANTS = [lambda: SGD(0.1), lambda: SGD(0.1, momentum=0.9),
+            lambda: SGD(0.1, momentum=0.5, nesterov=True), lambda: Adam(0.01)]
+
+
+def test_the_variants_cover_every_registered_optimizer():
+    assert {type(make()) for make in VARIANTS} == set(OPTIMIZERS.values())
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.sampled_from(range(len(VARIANTS))), st.integers(0, 2 ** 32))
+def test_a_layers_step_at_once_is_the_step_of_each_row(variant, seed):
+    """step_outer (online training's one call a layer) moves each row as step
+    does with the gradient scale·direction, and keeps the same state."""
+    rng = random.Random(seed)
+    rows = [[rng.uniform(-1, 1) for _ in range(5)] for _ in range(3)]
+    together, one_by_one = VARIANTS[variant](), VARIANTS[variant]()
+    copies = copy.deepcopy(rows)
+    for _ in range(3):
+        direction = [rng.uniform(-1, 1) for _ in range(5)]
+        scales = [rng.uniform(-1, 1) for _ in range(3)]
+        together.start_step()
+        together.step_outer(10, rows, direction, scales)
+        one_by_one.start_step()
+        for k, (row, scale) in enumerate(zip(copies, scales)):
+            one_by_one.step(10 + k, row, [scale * d for d in direction])
+    assert sorted(together.state) == sorted(one_by_one.state) == \
+        ([] if isinstance(together, SGD) and together.plain else [10, 11, 12])
+    # SGD writes η·g as (η·scale)·d: the last bit may differ; Adam's is g itself.
+    tolerance = 0.0 if isinstance(together, Adam) else 1e-14
+    for row, twin in zip(rows + [list(flatten(together.state))],
+                         copies + [list(flatten(one_by_one.state))]):
+        assert all(math.isclose(a, b, rel_tol=tolerance, abs_tol=tolerance)
+                   for a, b in zip(row, twin)), (row, twin)
+
+
+def flatten(state):
+    for key in sorted(state):
+        value = state[key]
+        for part in (value if isinstance(value, tuple) else (value,)):
+            yield from part
