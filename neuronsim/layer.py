@@ -15,6 +15,7 @@ except ImportError:   # MicroPython: a plain reference (a cycle its collector fr
 
 from .activations import get_activation
 from .neuron import Neuron
+from .optimizers import SGD
 from .validation import check_biases, check_positive_int, check_vector
 from .vector import (MAX_DEFERRED_STEPS, MIN_INPUTS_TO_HOLD_BACK, STEP_BY_COMPREHENSION, combine,
                      dot, subtract_scaled_in_place, take_steps)
@@ -230,8 +231,8 @@ class NeuronLayer:
         deltas = [neuron._delta for neuron in neurons]
         inputs = neurons[0]._inputs
         held = self._held
-        if not (defer and MAX_DEFERRED_STEPS and hasattr(optimizer, "unrolled") and
-                len(inputs) >= MIN_INPUTS_TO_HOLD_BACK):
+        if not (defer and MAX_DEFERRED_STEPS and len(inputs) >= MIN_INPUTS_TO_HOLD_BACK and
+                _steps_as_sgd(optimizer)):
             if held.inputs:
                 held.take()
             optimizer.step_outer(key, [neuron._weights for neuron in neurons], inputs, deltas)
@@ -252,6 +253,14 @@ class NeuronLayer:
     def __repr__(self):
         return "<NeuronLayer %d neurons × %d inputs, %s>" % (
             len(self._neurons), self.num_inputs, self._activation.name)
+
+
+def _steps_as_sgd(optimizer):
+    """True for an SGD whose update is SGD's own, which :meth:`SGD.unrolled`
+    writes out (a subclass that redefines a step is taken step by step)."""
+    kind = type(optimizer)
+    return isinstance(optimizer, SGD) and all(
+        getattr(kind, name) is getattr(SGD, name) for name in ("step_outer", "_move", "unrolled"))
 
 
 # -- the layer's loops, compiled from the activation's source -------------------

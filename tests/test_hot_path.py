@@ -352,3 +352,19 @@ def test_a_network_is_freed_without_the_cycle_collector():
         assert layer() is None and network() is None   # layers hold their network weakly
     finally:
         gc.enable()
+
+
+def test_an_sgd_subclass_with_a_step_of_its_own_is_never_held_back(narrow_layers_hold_back):
+    class Clipped(SGD):   # a user's variation: SGD.unrolled does not describe it
+        def step_outer(self, key, rows, direction, scales):
+            SGD.step_outer(self, key, rows, direction, [max(-0.1, min(0.1, s)) for s in scales])
+
+    rng = random.Random(3)
+    net = general(NeuralNetwork(5, 4, 3, seed=4))
+    eager = copy.deepcopy(net)
+    data = samples(MAX_DEFERRED_STEPS + 3, rng)
+    net.fit(data, epochs=2, seed=1, optimizer=Clipped(0.5, momentum=0.9))
+    fit_eagerly(eager, data, epochs=2, seed=1, optimizer=Clipped(0.5, momentum=0.9))
+    assert_same_weights(net, eager)
+    assert [n.weights for n in net.layers[0].neurons] == \
+        [n.weights for n in eager.layers[0].neurons]   # bit for bit: nothing was held back
