@@ -60,6 +60,7 @@ import math
 import os
 
 from .files import write_file
+from .validation import ArgumentError
 
 #: How messages name the arguments a user can change; the command line has its own.
 PYTHON_NAMES = {
@@ -76,24 +77,12 @@ PYTHON_NAMES = {
 _SEPARATORS = ((";", "semicolons"), ("\t", "tabs"), ("|", "bars"))
 
 
-class DataError(ValueError):
+class DataError(ArgumentError):
     """A CSV file that cannot be read as asked.  The message names the file,
     line and column, and what to change; :meth:`text` spells the arguments
     the way the caller knows them (``--header`` on the command line)."""
 
-    def __init__(self, *parts):
-        self.parts = parts
-        ValueError.__init__(self, self.text())
-
-    def text(self, names=None):
-        names = PYTHON_NAMES if names is None else names
-        out = []
-        for part in self.parts:
-            if isinstance(part, tuple):
-                spelling = names[part[0]]
-                part = spelling(*part[1:]) if callable(spelling) else spelling
-            out.append(part)
-        return "".join(out)
+    names = PYTHON_NAMES
 
 
 # -- reading -----------------------------------------------------------------------
