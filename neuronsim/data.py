@@ -60,6 +60,7 @@ import math
 import os
 
 from .files import write_file
+from .saving import output_names  # noqa: F401  (part of this module's interface)
 from .validation import ArgumentError
 
 #: How messages name the arguments a user can change; the command line has its own.
@@ -589,17 +590,6 @@ def load_inputs(source, num_inputs, metadata=None, header=None, delimiter=None, 
     samples = [(table.numbers(line, cells, indices), []) for line, cells in table.rows]
     return Dataset(samples, table.names(indices), [], None, table.name, table.header is not None,
                    indices, [], table.width, [line for line, _ in table.rows])
-
-
-def output_names(metadata, num_outputs):
-    """The names of a model's outputs: its class labels, its target columns, or
-    ``output_1``, ``output_2``, …"""
-    metadata = metadata or {}
-    for key in ("classes", "target_columns"):
-        names = metadata.get(key)
-        if isinstance(names, list) and len(names) == num_outputs:
-            return [str(name) for name in names]
-    return ["output_%d" % (k + 1) for k in range(num_outputs)]
 
 
 def predictions_csv(outputs, names, classes=False):
