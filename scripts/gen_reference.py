@@ -60,7 +60,7 @@ PAGES = [
     ("data.md", "Reading CSV data",
      [("neuronsim.data", ["load_csv", "load_inputs", "Dataset", "DataError", "read_table",
                           "Table", "sorted_labels", "output_names", "predictions_csv",
-                          "write_predictions"])]),
+                          "write_predictions", "training_inputs"])]),
     ("files.md", "Writing files safely",
      [("neuronsim.files", ["write_file", "check_destination", "DestinationError"])]),
     ("export.md", "Export: Python, C, JavaScript",
