@@ -393,8 +393,8 @@ def command_train(args, stdout, stderr):
     options["scale_inputs"] = not args.no_scale
     options["scale_targets"] = not args.no_scale and output == "linear" and \
         plan["task"] == "numbers"
-    options.pop("optimizer")
-    options.pop("learning_rate")
+    for key in ("optimizer", "learning_rate", "momentum", "l2"):   # given to fit below
+        options.pop(key)
     if not args.quiet:
         stderr.write("neuronsim: %s\n" % data.summary(CLI_NAMES))
 
