@@ -51,6 +51,7 @@ PAGES = [
      [("neuronsim.defaults", ["choose", "train", "record", "check_choices", "task_of",
                               "hidden_width"]),
       ("neuronsim.validation", ["ArgumentError"])]),
+    ("progress.md", "Progress on a stream", [("neuronsim.progress", ["Progress", "summary"])]),
     ("activations.md", "Activations",
      [("neuronsim.activations", [("Activation", "all"), "Sigmoid", "Tanh", "ReLU",
                                  "LeakyReLU", "Linear", "Softmax", "get_activation"])]),
