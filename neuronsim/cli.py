@@ -7,77 +7,46 @@
     neuronsim export xor.json > xor_model.py    # standalone module, imports only math
 
 A thin layer: CSV files are read by :mod:`neuronsim.data` (how headers,
-columns and class labels are decided: docs/cli.md), files are written by
-:mod:`neuronsim.files` (checked before any work, replaced atomically).  A bad
-file or argument prints one line, ``neuronsim: error: …``, exits with status
-2 and leaves every file as it was; training that diverges, or a bug, exits
-with 1.  It uses ``argparse`` and ``csv``: CPython and PyPy.
+columns and class labels are decided: docs/cli.md), training is
+:mod:`neuronsim.defaults` (each training option is one of its choices) with
+:mod:`neuronsim.progress` on stderr, models are read and described by
+:mod:`neuronsim.saving`, files are written by :mod:`neuronsim.files`
+(checked before any work, replaced atomically).  A bad file or argument
+prints one line, ``neuronsim: error: …``, exits with status 2 and leaves
+every file as it was; training that diverges, or a bug, exits with 1.  It
+uses ``argparse`` and ``csv``: CPython and PyPy.
 """
 
 import argparse
 import math
 import os
 import sys
-import time
 
 from . import __version__
 from .activations import ACTIVATIONS as _ACTIVATION_REGISTRY
 from .costs import COSTS
-from .data import DataError, load_csv, load_inputs, output_names, predictions_csv
+from .data import load_csv, load_inputs, output_names, predictions_csv, training_inputs
 from .files import DestinationError, check_destination, write_file
-from .optimizers import OPTIMIZERS, get_optimizer
-from .saving import ModelFileError, dumps, from_dict, read_document
+from .optimizers import OPTIMIZERS
+from .progress import Progress, summary
+from .saving import ModelFileError, dumps, load_document, model_summary
+from .validation import ArgumentError
 
 EXIT_BAD_INPUT, EXIT_FAILED = 2, 1
 # The choices come from the registries: a new activation, cost or optimizer is offered here.
 HIDDEN_ACTIVATIONS = sorted(name for name, a in _ACTIVATION_REGISTRY.items() if a.elementwise)
-#: How data.DataError messages name the options here.
+#: How the library's messages (validation.ArgumentError, data.DataError) name the options here.
 CLI_NAMES = {"header": "--header or --no-header", "is_header": "--header", "classes": "--classes",
              "sizes": "--layers",
              "delimiter": lambda d: "--delimiter " + ("tab" if d == "\t" else repr(d)),
-             "inputs": "--input-columns", "targets": "--target-columns", "num_targets": "--layers"}
+             "inputs": "--input-columns", "targets": "--target-columns", "num_targets": "--layers",
+             "activation": "--activation", "cost": "--cost", "momentum": "--momentum",
+             "optimizer": lambda name: "--optimizer " + name}
 TASKS = {None: None, "classification": True, "regression": False}
 
 
 class CommandError(Exception):
     """A bad argument: printed as one line, exit status 2."""
-
-
-class _Log:
-    """stderr, for messages and the progress line.  A closed pipe (``2>&1 | head``) only
-    silences it: the work goes on.  The progress line is rewritten in place on a terminal
-    (at most ten times a second), and written every tenth of the epochs otherwise."""
-
-    def __init__(self, stream):
-        self.stream, self.broken, self.shown, self.last = stream, False, 0, 0.0
-        self.tty = getattr(stream, "isatty", lambda: False)()
-
-    def write(self, text):
-        try:
-            if not self.broken:
-                self.stream.write(text)
-                self.stream.flush()
-        except (OSError, ValueError):
-            self.broken = True
-
-    def progress(self, epochs):
-        """A callback for fit that shows the progress line."""
-        def callback(epoch, history):
-            text = "neuronsim: epoch %*d/%d  error %.6g  %.1fs" % (
-                len(str(epochs)), epoch, epochs, history.training_error[-1], history.seconds)
-            if self.tty and (time.time() - self.last >= 0.1 or epoch in (1, epochs)):
-                self.write("\r" + text.ljust(self.shown))  # cover a longer last line
-                self.last, self.shown = time.time(), len(text)
-            elif not self.tty and (epoch in (1, epochs) or epoch % max(1, epochs // 10) == 0):
-                self.write(text + "\n")
-            return False
-        return callback
-
-    def end_line(self):
-        """End a progress line rewritten in place."""
-        if self.shown:
-            self.write("\n")
-            self.shown = 0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -328,122 +297,46 @@ def _emit(text, path, option, inputs, stdout):
         write_file(path, text, option, [name for name in inputs if name != "-"])
 
 
-def load_model(path):
-    """(network, metadata, document) from a model file; every problem is one line."""
-    document = read_document(path)
-    try:
-        net = from_dict(document)
-    except ModelFileError as error:
-        raise ModelFileError("%s: %s" % (path, error))
-    return net, document.get("metadata") or {}, document
-
-
 def command_train(args, stdout, stderr):
-    import warnings
-
     from . import defaults
-    from .network import NeuralNetwork
-    from .training import TrainingDiverged, TrainingWarning
+    from .training import TrainingDiverged
 
     out, sizes = _destination(args.out, "--out", [args.data], stdout_ok=False), args.layers
-    optimizer_name = args.optimizer or "adam"
-    rate = args.learning_rate
-    if rate is None:
-        rate = defaults.LEARNING_RATE if optimizer_name == "adam" else 0.5
-    if args.momentum and optimizer_name != "sgd":
-        raise CommandError("--momentum: goes with --optimizer sgd (the optimizer is %s, which "
-                           "keeps its own running mean)" % optimizer_name)
-    try:   # checked before any work, like every other option
-        optimizer = get_optimizer(optimizer_name, rate, args.momentum)
-    except (TypeError, ValueError) as error:
-        raise CommandError(str(error))
+    choices = defaults.check_choices(   # before the file is read, like every other option
+        hidden=sizes and sizes[1:-1], activation=args.activation, output=args.output_activation,
+        cost=args.cost, optimizer=args.optimizer, learning_rate=args.learning_rate,
+        momentum=args.momentum, l2=args.l2, batch_size=args.batch_size, epochs=args.epochs,
+        patience=args.patience, min_delta=args.min_delta,
+        validation_split=args.validation_split, scale=not args.no_scale)
     source, name = _source(args.data)
     data = load_csv(source, args.input_columns, args.target_columns, args.header,
                     args.delimiter, TASKS[args.task], sizes[-1] if sizes else 1, name)
-    if data.classes is not None and len(data.classes) < 2:
-        raise CommandError("%s: every row has the class label %r: there is nothing to tell "
-                           "apart; training needs at least two classes"
-                           % (data.name, data.classes[0]))
-    if sizes is None:   # the defaults: one hidden layer sized from the data
-        sizes = [data.num_inputs, defaults.hidden_width(data.num_inputs, data.num_outputs),
-                 data.num_outputs]
-    data.check_sizes(sizes[0], sizes[-1])
-    plan = defaults.choose(data.samples, sizes[1:-1])
-    activation = args.activation or [defaults.HIDDEN_ACTIVATION]
-    hidden = activation * (len(sizes) - 2) if len(activation) == 1 else activation
-    if len(hidden) != len(sizes) - 2:
-        raise CommandError("--activation: expected one activation, or one per hidden layer "
-                           "(%d), got %d" % (len(sizes) - 2, len(hidden)))
-    output = args.output_activation or plan["layers"][-1][1]
-    cost = args.cost or ("cross_entropy" if output in ("softmax", "sigmoid") else "squared_error")
-    try:
-        net = NeuralNetwork.from_layers(
-            sizes[0], list(zip(sizes[1:-1], hidden)) + [(sizes[-1], output)], cost=cost,
-            learning_rate=optimizer.learning_rate or 0.5, seed=args.seed)
-        if data.classes is not None:
-            net.classes = data.classes
-    except (TypeError, ValueError) as error:
-        raise CommandError(str(error))
-    options = plan["fit"]
-    for key, given in (("epochs", args.epochs), ("batch_size", args.batch_size),
-                       ("patience", args.patience), ("min_delta", args.min_delta),
-                       ("validation_split", args.validation_split)):
-        if given is not None:
-            options[key] = given
-    options["scale_inputs"] = not args.no_scale
-    options["scale_targets"] = not args.no_scale and output == "linear" and \
-        plan["task"] == "numbers"
-    options.pop("optimizer")
-    options.pop("learning_rate")
+    data.check_trainable(sizes)
+    plan = defaults.choose(data.samples, **choices)
     if not args.quiet:
-        stderr.write("neuronsim: %s\n" % data.summary(CLI_NAMES))
-
-    def show(message, category, *rest):   # fit's warnings: one line each, on stderr
-        stderr.end_line()
-        stderr.write("neuronsim: warning: %s\n" % (message,))
+        stderr.say(data.summary(CLI_NAMES))
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("always", TrainingWarning)
-            warnings.showwarning = show
-            history = net.fit(data.samples, optimizer=optimizer, l2=args.l2, seed=args.seed,
-                              error_threshold=args.error_threshold,
-                              max_seconds=args.max_seconds,
-                              callback=None if args.quiet else stderr.progress(
-                                  options["epochs"]), **options)
+        with stderr.showing_warnings():   # fit's warnings: one line each
+            net, history = defaults.train(
+                data.samples, seed=args.seed, classes=data.classes, plan=plan,
+                error_threshold=args.error_threshold, max_seconds=args.max_seconds,
+                callback=None if args.quiet else stderr.callback(plan["fit"]["epochs"]))
     except TrainingDiverged as error:
-        stderr.end_line()
-        stderr.write("neuronsim: error: %s\n" % error)
+        stderr.say("error: %s" % error)
         return EXIT_FAILED
-    except (TypeError, ValueError) as error:   # fit checks its options before any step
-        stderr.end_line()
+    except (TypeError, ValueError) as error:   # fit checks the samples before any step
         raise CommandError(str(error))
-    stderr.end_line()
-    epochs, error, stop = history.epochs, history.training_error[-1], history.stop_reason
-    metadata = dict(data.metadata(), command="train", training={
-        "epochs": epochs, "training_error": error, "stop_reason": stop,
-        "best_epoch": history.best_epoch, "restored_best": history.restored,
-        "seconds": round(history.seconds, 3), "shuffle_seed": history.seed,
-        "batch_size": options["batch_size"], "optimizer": optimizer_name,
-        "learning_rate": optimizer.learning_rate, "momentum": args.momentum, "l2": args.l2,
-        "validation_split": options["validation_split"], "patience": options["patience"],
-        "scaled": not args.no_scale, "warnings": list(history.warnings)})
+    metadata = dict(data.metadata(), command="train", training=defaults.record(plan, history))
     _emit(dumps(net, metadata), out, "--out", [args.data], stdout)
     if not args.quiet:
-        best = ""
-        if history.validation_error:
-            best = "; best epoch %d, validation error %.6g%s" % (
-                history.best_epoch, history.best_error,
-                ", accuracy %.3f" % history.validation_accuracy[history.best_epoch - 1]
-                if history.validation_accuracy else "")
-        stderr.write("neuronsim: trained %d epoch%s in %.1fs (stopped by %s), error %.6g%s; "
-                     "saved %s\n" % (epochs, "" if epochs == 1 else "s", history.seconds, stop,
-                                      error, best, out))
+        stderr.say("%s; saved %s" % (summary(history), out))
     return 0
 
 
 def command_predict(args, stdout, stderr):
     out = _destination(args.out, "--out", [args.model, args.data])
-    net, metadata, _ = load_model(args.model)
+    net, document = load_document(args.model)
+    metadata = document.get("metadata") or {}
     source, name = _source(args.data)
     data = load_inputs(source, net.num_inputs, metadata, args.header, args.delimiter, name)
     outputs = [net.feed_forward(inputs) for inputs in data.inputs]  # every row read first
@@ -453,26 +346,9 @@ def command_predict(args, stdout, stderr):
 
 
 def command_info(args, stdout, stderr):
-    net, metadata, document = load_model(args.model)
-    sizes, layers = net.layer_sizes, net.layers
-    weights, biases = sum(a * b for a, b in zip(sizes, sizes[1:])), sum(sizes[1:])
-    lines = ["%s: neuronsim network (format version %s)" % (args.model, document["version"]),
-             "layers:     %s" % "-".join(str(size) for size in sizes), "  inputs    %d" % sizes[0]]
-    lines += ["  %-9s %d neuron%s, %s" % ("output" if layer is layers[-1] else "hidden",
-                                         len(layer.neurons), "" if len(layer.neurons) == 1 else
-                                         "s", layer.activation.name) for layer in layers]
-    lines += ["parameters: %d (%d weights, %d biases)" % (weights + biases, weights, biases),
-              "cost:       %s" % net.cost.name, "training:   learning rate %r, biases %s, seed %s"
-              % (net.learning_rate, "trained" if net.train_biases else "fixed", net.seed)]
-    if metadata.get("input_columns"):
-        lines.append("inputs:     %s" % ", ".join(metadata["input_columns"]))
-    lines.append("outputs:    %s" % ", ".join(output_names(metadata, net.num_outputs)))
-    trained = metadata.get("training")
-    if trained is not None:
-        lines.append("trained:    on %s, %s epochs, error %s, stopped by %s" % (metadata.get(
-            "data", "?"), trained.get("epochs"), trained.get("training_error"),
-            trained.get("stop_reason")))
-    stdout.write("\n".join(lines) + "\n")
+    net, document = load_document(args.model)
+    stdout.write(model_summary(net, document.get("metadata"), args.model, document["version"])
+                 + "\n")
     return 0
 
 
@@ -480,7 +356,7 @@ def command_explain(args, stdout, stderr):
     if args.label is not None and args.svg is None:
         raise CommandError("--label: goes with --svg FILE.svg")
     svg_path = _destination(args.svg, "--svg", [args.model], stdout_ok=False)
-    net, _, _ = load_model(args.model)
+    net, _ = load_document(args.model)
     try:
         text = net.explain(args.inputs, args.targets)
         # explain leaves every neuron holding this sample's pass: the picture shows it.
@@ -490,39 +366,24 @@ def command_explain(args, stdout, stderr):
     stdout.write(text if text.endswith("\n") else text + "\n")
     if svg is not None:
         _emit(svg, svg_path, "--svg", [args.model], stdout)
-        stderr.write("neuronsim: drew %s\n" % svg_path)
+        stderr.say("drew %s" % svg_path)
     return 0
-
-
-def _export_data(args, net, metadata):
-    """Input rows for --to c: --data, or the training file the model names if it lies
-    next to the model file; None if there is neither."""
-    path = args.data
-    if path is None:
-        name = metadata.get("data")
-        if not isinstance(name, str):
-            return None
-        path = os.path.join(os.path.dirname(os.path.abspath(args.model)), name)
-        if not os.path.isfile(path):
-            return None
-    source, name = _source(path)
-    return [inputs for inputs, _ in load_inputs(source, net.num_inputs, metadata,
-                                                name=name).samples]
 
 
 def command_export(args, stdout, stderr):
     out = _destination(args.out, "--out", [args.model] + ([args.data] if args.data else []))
-    net, metadata, _ = load_model(args.model)
+    net, document = load_document(args.model)
     if args.to == "c":
         from .export import c
-        try:
+        try:   # the rows to measure it on: --data, or the training file next to the model
             result = c.build(net, type=args.type, prefix=args.prefix, selftest=args.selftest,
-                             data=_export_data(args, net, metadata))
+                             data=training_inputs(args.model, net.num_inputs,
+                                                  document.get("metadata"), *_source(args.data)))
         except ValueError as error:
             raise CommandError(str(error))
         source = result.text
         for line in result.summary(args.out or "the header on stdout"):
-            stderr.write("neuronsim: %s\n" % line)
+            stderr.say(line)
     elif args.to == "javascript":
         try:
             source = net.export("javascript", form=args.form, name=args.prefix)
@@ -556,11 +417,11 @@ def _drop_stdout():
 def main(argv=None, stdout=None, stderr=None):
     """Run one command; return its exit status (0; 2 for bad input; 1 if training
     diverged or for a bug, reported in one line with a request to report it)."""
-    stdout, stderr = stdout or sys.stdout, _Log(stderr or sys.stderr)
+    stdout, stderr = stdout or sys.stdout, Progress(stderr or sys.stderr, "neuronsim: ")
     try:
         args = build_parser().parse_args(argv)
         return args.run(args, stdout, stderr)
-    except DataError as error:
+    except ArgumentError as error:   # data.DataError too
         message = error.text(CLI_NAMES)
     except (CommandError, ModelFileError, DestinationError) as error:
         message = str(error)
@@ -575,9 +436,9 @@ def main(argv=None, stdout=None, stderr=None):
         stderr.write("\nneuronsim: interrupted\n")
         return 130
     except Exception as error:  # the last resort: a bug, still one line
-        stderr.write("neuronsim: internal error: %s: %s (this is a bug in neuronsim %s: please "
-                     "report it, with the command that caused it)\n"
-                     % (type(error).__name__, " ".join(str(error).split()), __version__))
+        stderr.say("internal error: %s: %s (this is a bug in neuronsim %s: please report it, "
+                   "with the command that caused it)"
+                   % (type(error).__name__, " ".join(str(error).split()), __version__))
         return EXIT_FAILED
-    stderr.write("neuronsim: error: %s\n" % " ".join(message.split()))
+    stderr.say("error: %s" % " ".join(message.split()))
     return EXIT_BAD_INPUT

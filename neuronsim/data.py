@@ -44,11 +44,14 @@ How a file is read (``neuronsim train`` and ``predict`` follow the same rules):
 
 Errors are :class:`DataError` (a ``ValueError``) naming the file, line and
 column; a file that cannot be opened raises the usual ``OSError``.
+:meth:`Dataset.check_trainable` refuses what no network can be trained on.
 
 ``predict``'s side: :func:`load_inputs` picks a model's input columns out of
 a file (by name when both the model and the file have them, by position
 otherwise, strictly), :func:`output_names` names its outputs, and
-:func:`predictions_csv` / :func:`write_predictions` write them.
+:func:`predictions_csv` / :func:`write_predictions` write them;
+:func:`training_inputs` finds the rows a model was trained on, to measure
+an export on them.
 
 This module uses ``csv`` and ``io``: CPython and PyPy.  (The networks it
 feeds run anywhere.)
@@ -60,6 +63,8 @@ import math
 import os
 
 from .files import write_file
+from .saving import output_names  # noqa: F401  (part of this module's interface)
+from .validation import ArgumentError
 
 #: How messages name the arguments a user can change; the command line has its own.
 PYTHON_NAMES = {
@@ -76,24 +81,12 @@ PYTHON_NAMES = {
 _SEPARATORS = ((";", "semicolons"), ("\t", "tabs"), ("|", "bars"))
 
 
-class DataError(ValueError):
+class DataError(ArgumentError):
     """A CSV file that cannot be read as asked.  The message names the file,
     line and column, and what to change; :meth:`text` spells the arguments
     the way the caller knows them (``--header`` on the command line)."""
 
-    def __init__(self, *parts):
-        self.parts = parts
-        ValueError.__init__(self, self.text())
-
-    def text(self, names=None):
-        names = PYTHON_NAMES if names is None else names
-        out = []
-        for part in self.parts:
-            if isinstance(part, tuple):
-                spelling = names[part[0]]
-                part = spelling(*part[1:]) if callable(spelling) else spelling
-            out.append(part)
-        return "".join(out)
+    names = PYTHON_NAMES
 
 
 # -- reading -----------------------------------------------------------------------
@@ -406,6 +399,17 @@ class Dataset:
                     self.num_outputs, "" if self.num_outputs == 1 else "s",
                     ", ".join(self.target_names))))
 
+    def check_trainable(self, sizes=None):
+        """A DataError unless a network can be trained on the samples: class
+        labels must be two at least (one leaves nothing to tell apart), and
+        ``sizes`` (layer widths, inputs first), if given, must fit them."""
+        if self.classes is not None and len(self.classes) < 2:
+            raise DataError("%s: every row has the class label %r: there is nothing to tell "
+                            "apart; training needs at least two classes"
+                            % (self.name, self.classes[0]))
+        if sizes is not None:
+            self.check_sizes(sizes[0], sizes[-1])
+
     def summary(self, names=None):
         """One line on what was read and decided (``names`` spells the arguments).
 
@@ -602,15 +606,23 @@ def load_inputs(source, num_inputs, metadata=None, header=None, delimiter=None, 
                    indices, [], table.width, [line for line, _ in table.rows])
 
 
-def output_names(metadata, num_outputs):
-    """The names of a model's outputs: its class labels, its target columns, or
-    ``output_1``, ``output_2``, …"""
-    metadata = metadata or {}
-    for key in ("classes", "target_columns"):
-        names = metadata.get(key)
-        if isinstance(names, list) and len(names) == num_outputs:
-            return [str(name) for name in names]
-    return ["output_%d" % (k + 1) for k in range(num_outputs)]
+def training_inputs(model_path, num_inputs, metadata=None, source=None, name=None):
+    """Input rows to measure an export on (``neuronsim export --to c``), or None.
+
+    The rows of ``source`` (a CSV path or file object), or without it those
+    of the file the model was trained on (``metadata["data"]``, as
+    :meth:`Dataset.metadata` keeps it) when that file lies next to the model
+    file ``model_path``; None when there is neither.  The rows are read as
+    :func:`load_inputs` reads them.
+    """
+    if source is None:
+        data = (metadata or {}).get("data")
+        if not isinstance(data, str):
+            return None
+        source = os.path.join(os.path.dirname(os.path.abspath(model_path)), data)
+        if not os.path.isfile(source):
+            return None
+    return load_inputs(source, num_inputs, metadata, name=name).inputs
 
 
 def predictions_csv(outputs, names, classes=False):

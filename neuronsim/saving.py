@@ -361,9 +361,17 @@ def read_document(path):
 
 def load(path, cls=None):
     """A network (a ``cls``, by default NeuralNetwork) from a file written by :func:`save`."""
+    return load_document(path, cls)[0]
+
+
+def load_document(path, cls=None):
+    """``(network, document)`` from a file written by :func:`save`.
+
+    The document is the one the network was built from, checked, for its
+    ``metadata`` and ``version``.  Every error names the file."""
     document = read_document(path)
     try:
-        return from_dict(document, cls)
+        return from_dict(document, cls), document
     except ModelFileError as error:
         raise ModelFileError("%s: %s" % (path, error))
 
@@ -384,6 +392,66 @@ def save(net, path, metadata=None):
 
     check_destination(path)
     write_file(path, dumps(net, metadata))  # dumps fails (a custom activation…) before writing
+
+
+# -- what a model is ---------------------------------------------------------
+
+def output_names(metadata, num_outputs):
+    """The names of a model's outputs: its class labels, its target columns, or
+    ``output_1``, ``output_2``, …"""
+    metadata = metadata or {}
+    for key in ("classes", "target_columns"):
+        names = metadata.get(key)
+        if isinstance(names, list) and len(names) == num_outputs:
+            return [str(name) for name in names]
+    return ["output_%d" % (k + 1) for k in range(num_outputs)]
+
+
+def model_summary(net, metadata=None, name=None, version=VERSION):
+    """What ``neuronsim info`` prints about a network, as text.
+
+    Its layers, counts, cost and training options, and from ``metadata``
+    (what the command line keeps, as :func:`load_document` returns it) its
+    columns and how it was trained; ``name`` (the file) and ``version`` (the
+    file's format version) head it.  Lines joined by newlines, no newline at
+    the end:
+
+    >>> from neuronsim import NeuralNetwork
+    >>> net = NeuralNetwork.from_layers(2, [(4, "tanh"), (1, "sigmoid")],
+    ...                                 cost="cross_entropy", seed=1)
+    >>> print(model_summary(net, {"input_columns": ["x1", "x2"], "target_columns": ["xor"]}))
+    neuronsim network (format version 3)
+    layers:     2-4-1
+      inputs    2
+      hidden    4 neurons, tanh
+      output    1 neuron, sigmoid
+    parameters: 17 (12 weights, 5 biases)
+    cost:       cross_entropy
+    training:   learning rate 0.5, biases trained, seed 1
+    inputs:     x1, x2
+    outputs:    xor
+    """
+    metadata = metadata or {}
+    sizes, layers = net.layer_sizes, net.layers
+    weights, biases = sum(a * b for a, b in zip(sizes, sizes[1:])), sum(sizes[1:])
+    lines = ["%sneuronsim network (format version %s)" % ("" if name is None else name + ": ",
+                                                          version),
+             "layers:     %s" % "-".join(str(size) for size in sizes), "  inputs    %d" % sizes[0]]
+    lines += ["  %-9s %d neuron%s, %s" % ("output" if layer is layers[-1] else "hidden",
+                                         len(layer.neurons), "" if len(layer.neurons) == 1 else
+                                         "s", layer.activation.name) for layer in layers]
+    lines += ["parameters: %d (%d weights, %d biases)" % (weights + biases, weights, biases),
+              "cost:       %s" % net.cost.name, "training:   learning rate %r, biases %s, seed %s"
+              % (net.learning_rate, "trained" if net.train_biases else "fixed", net.seed)]
+    if metadata.get("input_columns"):
+        lines.append("inputs:     %s" % ", ".join(metadata["input_columns"]))
+    lines.append("outputs:    %s" % ", ".join(output_names(metadata, net.num_outputs)))
+    trained = metadata.get("training")
+    if trained is not None:
+        lines.append("trained:    on %s, %s epochs, error %s, stopped by %s" % (metadata.get(
+            "data", "?"), trained.get("epochs"), trained.get("training_error"),
+            trained.get("stop_reason")))
+    return "\n".join(lines)
 
 
 # -- metadata ----------------------------------------------------------------

@@ -26,6 +26,53 @@ _FLOAT_ONLY = {float}
 _SHORT = 8  # lists up to this length try the plain-loop fast path in check_vector
 
 
+class ArgumentError(ValueError):
+    """A bad value, in a message that names what to change the way the caller
+    knows it: ``momentum`` in Python, ``--momentum`` on the command line.
+
+    ``parts`` are text and ``(key, value…)`` tuples.  :meth:`text` spells a
+    tuple from the table it is given, else from the class's ``names``, else
+    as a Python keyword (``key``, or ``key=value``); ``str(error)`` is the
+    Python spelling.  :class:`neuronsim.data.DataError` is one.
+
+    >>> error = ArgumentError(("momentum",), ": goes with ", ("optimizer", "sgd"))
+    >>> print(error)
+    momentum: goes with optimizer='sgd'
+    >>> print(error.text({"momentum": "--momentum",
+    ...                   "optimizer": lambda name: "--optimizer " + name}))
+    --momentum: goes with --optimizer sgd
+    """
+
+    #: How the parts are spelled for Python callers where ``key=value`` would not do.
+    names = {}
+
+    def __init__(self, *parts):
+        super().__init__(self._spell(parts, None))
+        try:
+            self.parts = parts
+        except AttributeError:  # a MicroPython build without exception attributes
+            pass
+
+    def text(self, names=None):
+        """The message with the parts spelled from ``names`` (key → text, or a
+        function of the tuple's values) where it has them."""
+        parts = getattr(self, "parts", None)
+        return str(self) if parts is None else self._spell(parts, names)
+
+    def _spell(self, parts, names):
+        out = []
+        for part in parts:
+            if isinstance(part, tuple):
+                spelling = (names or {}).get(part[0], self.names.get(part[0]))
+                if spelling is None:
+                    spelling = part[0] + "".join("=%r" % (value,) for value in part[1:])
+                elif callable(spelling):
+                    spelling = spelling(*part[1:])
+                part = spelling
+            out.append(part)
+        return "".join(out)
+
+
 def describe(value):
     """A short, readable account of a value for an error message."""
     text = repr(value)

@@ -537,7 +537,7 @@ def test_a_bug_is_one_line_asking_for_a_report_and_exit_1(files, monkeypatch):
     def broken(*args):
         raise RuntimeError("oops\nsecond line")
 
-    monkeypatch.setattr(neuronsim.cli, "output_names", broken)
+    monkeypatch.setattr(neuronsim.cli, "model_summary", broken)
     stdout, stderr = io.StringIO(), io.StringIO()
     status = main(["info", str(files / "xor.json")], stdout, stderr)
     assert (status, stdout.getvalue()) == (1, "")

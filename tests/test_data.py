@@ -433,3 +433,42 @@ def test_labels_mixing_a_number_and_a_word_are_words(tmp_path):
     path.write_text("x,label\n1,0\n2,:\n")
     data = load_csv(str(path), classes=True)
     assert data.classes == ["0", ":"]
+
+
+def test_a_data_error_is_an_argument_error_spelled_by_whoever_asks():
+    from neuronsim.validation import ArgumentError
+    with pytest.raises(ArgumentError) as caught:
+        load("0,O,0\n0,1,1\n")
+    assert isinstance(caught.value, DataError)
+    assert str(caught.value).endswith("say which with header=True or header=False")
+    assert caught.value.text({"header": "--header or --no-header"}).endswith(
+        "say which with --header or --no-header")
+    assert caught.value.text({"other": "--other"}) == str(caught.value)   # unknown: Python's
+
+
+def test_check_trainable_wants_two_classes_and_sizes_that_fit():
+    load(FLOWERS).check_trainable()
+    load(FLOWERS).check_trainable([2, 5, 3])
+    with pytest.raises(DataError, match=r"^f.csv: every row has the class label 'a': there is "
+                                        r"nothing to tell apart; training needs at least two"):
+        load("x,label\n1,a\n2,a\n").check_trainable()
+    with pytest.raises(DataError) as caught:
+        load(FLOWERS).check_trainable([2, 5, 2])
+    assert caught.value.text({"sizes": "--layers"}) == (
+        "--layers: 2 outputs, but column species holds 3 class labels (setosa, versicolor, "
+        "virginica)")
+
+
+def test_training_inputs_reads_the_file_named_or_the_training_file_beside_the_model(tmp_path):
+    from neuronsim.data import training_inputs
+    (tmp_path / "xor.csv").write_text(XOR)
+    model = str(tmp_path / "xor.json")   # need not exist: only its folder counts
+    metadata = load_csv(str(tmp_path / "xor.csv")).metadata()
+    assert metadata["data"] == "xor.csv"
+    rows = [[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]
+    assert training_inputs(model, 2, metadata) == rows
+    assert training_inputs(model, 2, metadata, io.StringIO("x2,x1\n1,0\n"), "s.csv") == [[0.0, 1.0]]
+    assert training_inputs(str(tmp_path / "elsewhere" / "m.json"), 2, metadata) is None
+    assert training_inputs(model, 2, {}) is None and training_inputs(model, 2, None) is None
+    with pytest.raises(DataError, match="^s.csv: no columns 'x1', 'x2'"):
+        training_inputs(model, 2, metadata, io.StringIO("a,b\n1,0\n"), "s.csv")

@@ -398,3 +398,34 @@ def test_load_and_from_dict_return_the_class_they_are_called_on(tmp_path):
     assert type(Subclassed.load(path)) is Subclassed
     assert type(Subclassed.from_dict(net.to_dict())) is Subclassed
     assert type(NeuralNetwork.load(path)) is NeuralNetwork
+
+
+def test_load_document_gives_the_network_and_its_checked_document(tmp_path):
+    net = worked_example()
+    path = str(tmp_path / "model.json")
+    net.save(path, {"target_columns": ["a", "b"], "note": "free-form"})
+    loaded, document = saving.load_document(path)
+    assert snapshot(loaded) == snapshot(net) and document["version"] == saving.VERSION
+    assert document["metadata"] == {"target_columns": ["a", "b"], "note": "free-form"}
+    document["metadata"]["target_columns"] = ["a"]
+    (tmp_path / "bad.json").write_text(json.dumps(document))
+    with pytest.raises(ModelFileError, match=r"bad.json: metadata.target_columns: expected a "
+                                             r"list of 2 strings"):
+        saving.load_document(str(tmp_path / "bad.json"))
+
+
+def test_model_summary_names_the_file_and_what_the_metadata_knows():
+    net = NeuralNetwork.from_layers(3, [(5, "relu"), (4, "tanh"), (2, "softmax")],
+                                    cost="cross_entropy", seed=4, train_biases=False)
+    lines = saving.model_summary(net, name="m.json", version=2).splitlines()
+    assert lines == ["m.json: neuronsim network (format version 2)", "layers:     3-5-4-2",
+                     "  inputs    3", "  hidden    5 neurons, relu", "  hidden    4 neurons, tanh",
+                     "  output    2 neurons, softmax", "parameters: 54 (43 weights, 11 biases)",
+                     "cost:       cross_entropy",
+                     "training:   learning rate 0.5, biases fixed, seed 4",
+                     "outputs:    output_1, output_2"]
+    metadata = {"classes": ["cat", "dog"], "data": "pets.csv",
+                "training": {"epochs": 12, "training_error": 0.25, "stop_reason": "patience"}}
+    assert saving.model_summary(net, metadata).splitlines()[-2:] == [
+        "outputs:    cat, dog", "trained:    on pets.csv, 12 epochs, error 0.25, stopped by "
+                                "patience"]
