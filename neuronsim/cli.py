@@ -22,7 +22,7 @@ import math
 import os
 import sys
 
-from . import __version__
+from . import __version__, defaults
 from .activations import ACTIVATIONS as _ACTIVATION_REGISTRY
 from .costs import COSTS
 from .data import load_csv, load_inputs, output_names, predictions_csv, training_inputs
@@ -135,20 +135,24 @@ HELP = {  # command: (summary, description, example)
 POSITIVE = _number(float, 0, low_open=True)
 TRAINING = [  # option, keywords: train's options after the data and column ones
     ("--epochs", dict(type=_number(int, 1), metavar="N",
-                      help="passes over the data, at most (default 500, with early stopping)")),
+                      help="passes over the data, at most (default %d, with early stopping)"
+                      % defaults.MAX_EPOCHS)),
     ("--batch-size", dict(type=_number(int, 1), metavar="N",
-                          help="samples per gradient step (default min(32, rows); 1: online)")),
-    ("--optimizer", dict(choices=sorted(OPTIMIZERS), help="default adam")),
+                          help="samples per gradient step (default min(%d, rows); 1: online)"
+                          % defaults.MAX_BATCH)),
+    ("--optimizer", dict(choices=sorted(OPTIMIZERS), help="default %s" % defaults.OPTIMIZER)),
     ("--learning-rate", dict(type=POSITIVE, metavar="η",
-                             help="default 0.05 with adam, 0.5 with sgd")),
+                             help="default %g with adam, %g with sgd"
+                             % (defaults.LEARNING_RATE, defaults.SGD_LEARNING_RATE))),
     ("--patience", dict(type=_number(int, 1), metavar="N", help="stop when the validation "
                         "error (without validation: the training error) has not improved for "
-                        "N epochs, and keep the best epoch (default 10)")),
+                        "N epochs, and keep the best epoch (default %d)" % defaults.PATIENCE)),
     ("--min-delta", dict(type=_number(float, 0), metavar="D", help="an improvement smaller "
-                         "than D does not count for --patience (default 0.001)")),
+                         "than D does not count for --patience (default %g)" % defaults.MIN_DELTA)),
     ("--validation-split", dict(type=_number(float, 0, 1), metavar="F", help="the fraction "
                                 "of rows held out to watch (stratified for class labels; "
-                                "default 0.1, or 0 below 200 rows)")),
+                                "default %g, or 0 below %d rows)"
+                                % (defaults.VALIDATION_SPLIT, defaults.MIN_ROWS_FOR_VALIDATION))),
     ("--no-scale", dict(action="store_true", help="do not standardize the inputs (and numeric "
                         "targets); by default each is scaled to mean 0 and spread 1, and the "
                         "scaling is saved in the model")),
@@ -160,7 +164,7 @@ TRAINING = [  # option, keywords: train's options after the data and column ones
         _activations, "activation names (one for all hidden layers, or one per layer) among "
         + ", ".join(HIDDEN_ACTIVATIONS)),
         help="hidden layers' activation, or one per hidden layer like tanh,relu (default "
-             "tanh; one of %s)" % ", ".join(HIDDEN_ACTIVATIONS))),
+             "%s; one of %s)" % (defaults.HIDDEN_ACTIVATION, ", ".join(HIDDEN_ACTIVATIONS)))),
     ("--output-activation", dict(choices=sorted(_ACTIVATION_REGISTRY),
                                  help="default from the targets: softmax for class labels, "
                                       "sigmoid for one column of 0s and 1s, else linear")),
@@ -239,7 +243,7 @@ def build_parser():
         _sizes, "at least 3 widths >= 1 like 4,8,3 (inputs,hidden…,outputs)"),
         help="layer widths: inputs, hidden layer(s), outputs, e.g. 4,8,3 (default: the "
              "data's inputs and outputs, one hidden layer of 2·sqrt(inputs·outputs) "
-             "neurons, 8 to 32)")
+             "neurons, %d to %d)" % (defaults.MIN_HIDDEN, defaults.MAX_HIDDEN))
     train.add_argument("--out", required=True, metavar="MODEL.json",
                        help="where to save the model (checked first, written atomically)")
     train.add_argument("--target-columns", metavar="COLS", help="comma-separated names or "
@@ -298,7 +302,6 @@ def _emit(text, path, option, inputs, stdout):
 
 
 def command_train(args, stdout, stderr):
-    from . import defaults
     from .training import TrainingDiverged
 
     out, sizes = _destination(args.out, "--out", [args.data], stdout_ok=False), args.layers

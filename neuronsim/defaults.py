@@ -60,6 +60,7 @@ from .validation import (ArgumentError, check_elementwise, check_number, check_p
                          describe, look_up)
 
 HIDDEN_ACTIVATION = "tanh"
+OPTIMIZER = "adam"
 MIN_HIDDEN, MAX_HIDDEN = 8, 32
 LEARNING_RATE = 0.05
 SGD_LEARNING_RATE = 0.5   # the worked example's
@@ -158,7 +159,7 @@ def check_choices(hidden=None, activation=None, output=None, cost=None, optimize
             raise ValueError("learning_rate: %r, and the optimizer has %r; give it to one of "
                              "them" % (learning_rate, optimizer.learning_rate))
     else:
-        name = "adam" if optimizer is None else optimizer
+        name = OPTIMIZER if optimizer is None else optimizer
         look_up(name, OPTIMIZERS, Optimizer, "optimizer", "optimizer")
         if momentum and name != "sgd":
             raise ArgumentError(("momentum",), ": goes with ", ("optimizer", "sgd"), " (the "
@@ -216,7 +217,7 @@ def choose(samples, hidden=None, **choices):
     activations = chosen["activation"] or [HIDDEN_ACTIVATION]
     if len(activations) == 1:
         activations = activations * len(widths)
-    optimizer = "adam" if chosen["optimizer"] is None else chosen["optimizer"]
+    optimizer = OPTIMIZER if chosen["optimizer"] is None else chosen["optimizer"]
     rate = getattr(optimizer, "learning_rate", None) or chosen["learning_rate"]
     if rate is None:
         rate = LEARNING_RATE if getattr(optimizer, "name", optimizer) == "adam" \

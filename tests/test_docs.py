@@ -257,3 +257,29 @@ def test_readme_gives_the_test_command_ci_runs():
     assert command in read("README.md")
     ci = read(".ci/run")
     assert 'pip install --quiet -e ".[test]"' in ci and "python -m pytest -q" in ci
+
+
+def test_the_cli_options_table_states_the_defaults_in_force():
+    """docs/how-to/train-on-a-csv.md lists each training option's default; the
+    command line's help builds them from neuronsim.defaults, and so must the page."""
+    from neuronsim import defaults
+    rows = {}
+    for line in read("docs/how-to/train-on-a-csv.md").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`--"):
+            rows[cells[0]] = cells[1]
+    expected = {
+        "`--layers N,H,…,M`": "%d to %d" % (defaults.MIN_HIDDEN, defaults.MAX_HIDDEN),
+        "`--activation NAME[,NAME…]`": defaults.HIDDEN_ACTIVATION,
+        "`--optimizer`": defaults.OPTIMIZER,
+        "`--learning-rate η`": "%g with adam, %g with sgd" % (defaults.LEARNING_RATE,
+                                                             defaults.SGD_LEARNING_RATE),
+        "`--batch-size N`": "min(%d, rows)" % defaults.MAX_BATCH,
+        "`--epochs N`": "%d" % defaults.MAX_EPOCHS,
+        "`--validation-split F`": "%g (0 below %d rows)" % (defaults.VALIDATION_SPLIT,
+                                                           defaults.MIN_ROWS_FOR_VALIDATION),
+        "`--patience N`, `--min-delta D`": "%d, %g" % (defaults.PATIENCE, defaults.MIN_DELTA),
+    }
+    for option, default in expected.items():
+        assert option in rows, option
+        assert default in rows[option], (option, rows[option], default)
