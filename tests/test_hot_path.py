@@ -205,19 +205,19 @@ def test_fit_holding_steps_back_trains_as_the_steps_taken_at_once(narrow_layers_
     eager_errors = fit_eagerly(eager, data, epochs=3, seed=5, **eager_options).training_error
     assert [close(a, b) for a, b in zip(errors, eager_errors)] == [True] * 3
     assert_same(net, eager)
-    if options:   # the velocities the optimizer keeps for a later fit are current too
-        ours, theirs = options["optimizer"].state, eager_options["optimizer"].state
-        assert sorted(ours) == sorted(theirs)
-        for key in ours:
-            assert all(close(x, y) for x, y in zip(ours[key], theirs[key])), key
+    assert_same_state(options, eager_options)   # the velocities kept for a later fit
+
+
+def twins_and_data(seed):
+    """A 5-4-3 network on the general path, a copy, and a few more samples than
+    a layer holds steps back."""
+    net = general(NeuralNetwork(5, 4, 3, seed=4))
+    return net, copy.deepcopy(net), samples(MAX_DEFERRED_STEPS + 3, random.Random(seed))
 
 
 @pytest.mark.parametrize("kind", sorted(HOLDING))
 def test_the_callback_sees_every_step_taken(narrow_layers_hold_back, kind):
-    rng = random.Random(9)
-    net = general(NeuralNetwork(5, 4, 3, seed=4))
-    eager = copy.deepcopy(net)
-    data = samples(MAX_DEFERRED_STEPS + 3, rng)
+    net, eager, data = twins_and_data(9)
     seen = []
 
     def callback(epoch, history):
@@ -261,54 +261,42 @@ def test_a_copied_neuron_given_new_weights_leaves_the_layer_alone():
     assert spare.weights == [0.0] * 5
 
 
-def test_fit_cut_short_takes_its_held_steps_before_it_stops(narrow_layers_hold_back):
-    rng = random.Random(13)
-    net = general(NeuralNetwork(5, 4, 3, seed=4))
-    data = samples(MAX_DEFERRED_STEPS + 3, rng)
-    train = net._train
+def assert_same_state(options, eager_options):
+    """The optimizers of two fits (if they had one) keep the same state."""
+    if options:
+        ours, theirs = options["optimizer"].state, eager_options["optimizer"].state
+        assert sorted(ours) == sorted(theirs)
+        for key in theirs:
+            assert all(close(x, y) for x, y in zip(ours[key], theirs[key])), key
+
+
+def interrupt(net, name, at):
+    """Make ``net.<name>`` raise KeyboardInterrupt on its ``at``-th call."""
+    original = getattr(net, name)
     calls = []
 
     def interrupted(*args):
         calls.append(1)
-        if len(calls) == len(data) - 1:
+        if len(calls) == at:
             raise KeyboardInterrupt
-        return train(*args)
-    net._train = interrupted
+        return original(*args)
+    setattr(net, name, interrupted)
+
+
+@pytest.mark.parametrize("kind", sorted(HOLDING))
+def test_fit_cut_short_takes_its_held_steps_before_it_stops(narrow_layers_hold_back, kind):
+    net, eager, data = twins_and_data(13)
+    options, eager_options = HOLDING[kind](), HOLDING[kind]()
+    # Plain online fit steps through net._train, an optimizer after net._backprop.
+    name = "_backprop" if options else "_train"
+    interrupt(net, name, len(data) - 1)
     with pytest.raises(KeyboardInterrupt):
-        net.fit(data, epochs=1, shuffle=False)
+        net.fit(data, epochs=1, shuffle=False, **options)
     assert not net.layers[0]._held.inputs
-    del net._train
-    eager = general(NeuralNetwork(5, 4, 3, seed=4))
-    for inputs, targets in data[:len(data) - 2]:
-        eager.train(inputs, targets)
+    delattr(net, name)
+    fit_eagerly(eager, data[:len(data) - 2], epochs=1, shuffle=False, **eager_options)
     assert_same_weights(net, eager)
-
-
-def test_fit_with_momentum_cut_short_takes_its_held_steps(narrow_layers_hold_back):
-    rng = random.Random(13)
-    net = general(NeuralNetwork(5, 4, 3, seed=4))
-    eager = copy.deepcopy(net)
-    data = samples(MAX_DEFERRED_STEPS + 3, rng)
-    backprop = net._backprop
-    calls = []
-
-    def interrupted(*args):
-        calls.append(1)
-        if len(calls) == len(data) - 1:
-            raise KeyboardInterrupt
-        return backprop(*args)
-    net._backprop = interrupted
-    optimizer = SGD(0.2, momentum=0.9)
-    with pytest.raises(KeyboardInterrupt):
-        net.fit(data, epochs=1, shuffle=False, optimizer=optimizer)
-    assert not net.layers[0]._held.inputs
-    del net._backprop
-    eager_optimizer = SGD(0.2, momentum=0.9)
-    fit_eagerly(eager, data[:len(data) - 2], epochs=1, shuffle=False, optimizer=eager_optimizer)
-    assert_same_weights(net, eager)
-    for key in eager_optimizer.state:
-        assert all(close(x, y) for x, y in
-                   zip(optimizer.state[key], eager_optimizer.state[key])), key
+    assert_same_state(options, eager_options)   # the velocities of the steps taken
 
 
 @settings(max_examples=200, deadline=None)
