@@ -15,10 +15,10 @@ except ImportError:   # MicroPython: a plain reference (a cycle its collector fr
 
 from .activations import get_activation
 from .neuron import Neuron
-from .optimizers import SGD
+from .optimizers import SGD, unrolled_momentum
 from .validation import check_biases, check_positive_int, check_vector
-from .vector import (MAX_DEFERRED_STEPS, MIN_INPUTS_TO_HOLD_BACK, STEP_BY_COMPREHENSION, combine,
-                     dot, subtract_scaled_in_place, take_steps)
+from .vector import (HOLD_MOMENTUM, MAX_DEFERRED_STEPS, MIN_INPUTS_TO_HOLD_BACK,
+                     STEP_BY_COMPREHENSION, combine, dot, subtract_scaled_in_place, take_steps)
 
 
 class NeuronLayer:
@@ -232,11 +232,13 @@ class NeuronLayer:
         inputs = neurons[0]._inputs
         held = self._held
         if not (defer and MAX_DEFERRED_STEPS and len(inputs) >= MIN_INPUTS_TO_HOLD_BACK and
-                _steps_as_sgd(optimizer)):
+                HOLD_MOMENTUM and _steps_as_sgd(optimizer) and optimizer.momentum):
             if held.inputs:
                 held.take()
             optimizer.step_outer(key, [neuron._weights for neuron in neurons], inputs, deltas)
             return
+        if held.inputs and held.momentum != (optimizer.momentum, optimizer.nesterov):
+            held.take()   # μ changed (a schedule): the steps so far were taken under the old one
         if not held.inputs:
             held.hold_with(optimizer, key)
         rate = optimizer.rate
@@ -260,7 +262,8 @@ def _steps_as_sgd(optimizer):
     writes out (a subclass that redefines a step is taken step by step)."""
     kind = type(optimizer)
     return isinstance(optimizer, SGD) and all(
-        getattr(kind, name) is getattr(SGD, name) for name in ("step_outer", "_move", "unrolled"))
+        getattr(kind, name) is getattr(SGD, name)
+        for name in ("step", "step_outer", "_move", "unrolled"))
 
 
 # -- the layer's loops, compiled from the activation's source -------------------
@@ -379,24 +382,25 @@ class HeldBackSteps:
     share one; the neurons do not point back at the layer.
 
     Steps with momentum (:meth:`hold_with`) also keep ``velocities``, the
-    optimizer's v_0 for each neuron, and the optimizer, whose
-    :meth:`~neuronsim.optimizers.SGD.unrolled` says how much of v_0 and of
-    each step the weights and velocities owe after t steps.
+    optimizer's v_0 for each neuron (its own lists, changed in place when the
+    steps are taken), and ``momentum``, the (μ, nesterov) they were noted
+    under, which says (:func:`~neuronsim.optimizers.unrolled_momentum`) how
+    much of v_0 and of each step the weights and velocities owe after t steps.
     """
 
-    __slots__ = ("inputs", "scales", "rows", "velocities", "optimizer")
+    __slots__ = ("inputs", "scales", "rows", "velocities", "momentum")
 
     def __init__(self, rows):
         self.inputs = []
         self.scales = []
         self.rows = rows
         self.velocities = None
-        self.optimizer = None
+        self.momentum = None
 
     def hold_with(self, optimizer, key):
         """Hold momentum steps of ``optimizer`` (an SGD) whose velocity groups
         are ``key``, ``key + 1``, …; call before the first step is noted."""
-        self.optimizer = optimizer
+        self.momentum = (optimizer.momentum, optimizer.nesterov)
         self.velocities = optimizer.velocities(key, self.rows)
 
     def corrections(self, x):
@@ -407,7 +411,8 @@ class HeldBackSteps:
         dots = [dot(earlier, x) for earlier in self.inputs]
         if self.velocities is None:            # w_t = w_0 − Σ_s s_s·x_s
             return combine(self.scales, dots)
-        a, in_w, _, _ = self.optimizer.unrolled(len(dots))  # w_t = w_0 + a·v_0 − Σ_s b·s_s·x_s
+        mu, nesterov = self.momentum           # w_t = w_0 + a·v_0 − Σ_s b·s_s·x_s
+        a, in_w, _, _ = unrolled_momentum(mu, nesterov, len(dots))
         owed = combine(self.scales, [b * d for b, d in zip(in_w, dots)])
         return [c - a * dot(v, x) for c, v in zip(owed, self.velocities)]
 
@@ -421,9 +426,17 @@ class HeldBackSteps:
         if velocities is None:
             take_steps(self.rows, inputs, scales)
             return
-        a, in_w, decay, in_v = self.optimizer.unrolled(len(inputs))
-        # w_t = w_0 + a·v_0 − Σ_s b·s_s·x_s first (it reads v_0), then v_t = μ^t·v_0 − Σ_s …
-        take_steps(self.rows, inputs, [[b * s for s in step] for b, step in zip(in_w, scales)],
+        mu, nesterov = self.momentum
+        a, in_w, decay, in_v = unrolled_momentum(mu, nesterov, len(inputs))
+        # w_t = w_0 + a·v_0 − Σ_s b·s_s·x_s and v_t = μ^t·v_0 − Σ_s μ^(t−s)·s_s·x_s,
+        # both into new lists, then written back neuron by neuron: cut short,
+        # the pairs written have every step and the rest none.
+        weights = [list(row) for row in self.rows]
+        take_steps(weights, inputs, [[b * s for s in step] for b, step in zip(in_w, scales)],
                    others=velocities, share=a)
-        take_steps(velocities, inputs, [[c * s for s in step] for c, step in zip(in_v, scales)],
+        fresh = [list(velocity) for velocity in velocities]
+        take_steps(fresh, inputs, [[c * s for s in step] for c, step in zip(in_v, scales)],
                    decay=decay)
+        for row, new_row, velocity, new_velocity in zip(self.rows, weights, velocities, fresh):
+            row[:] = new_row
+            velocity[:] = new_velocity

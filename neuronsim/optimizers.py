@@ -71,6 +71,27 @@ class Optimizer:
     def start_step(self):
         """Called once before each step of the whole network."""
 
+    def check_groups(self, sizes):
+        """Refuse, before any step, state kept for other parameter groups:
+        ``sizes[key]`` is the length of group ``key`` (a list of floats)."""
+        for key in sorted(self.state):
+            value = self.state[key]
+            held = len(value[0] if isinstance(value, tuple) else value)
+            if not 0 <= key < len(sizes) or held != sizes[key]:
+                raise ValueError(
+                    "optimizer: its state is for another network (group %r: %d values, here %s); "
+                    "an optimizer keeps one network's state: give this fit a fresh one, or call "
+                    "reset()" % (key, held, sizes[key] if 0 <= key < len(sizes) else "none"))
+
+    def snapshot(self):
+        """A copy of the state, for :meth:`restore` (``fit`` takes one with
+        every epoch's weights: restoring an epoch restores both)."""
+        return _copy(self.state)
+
+    def restore(self, snapshot):
+        """Go back to a :meth:`snapshot` (a copy of it: it may be restored again)."""
+        self.state = _copy(snapshot)
+
     def step(self, key, values, gradients):
         """Move ``values`` (a list, changed in place) by their ``gradients``."""
         raise NotImplementedError
@@ -81,7 +102,9 @@ class Optimizer:
 
         This is a layer's weights in online training: ∂E/∂w_ri = δ_r·input_i,
         one direction (the layer's inputs) scaled by each neuron's δ.  One call
-        steps the whole layer, so the hot path pays no call per neuron.
+        steps the whole layer, so the hot path pays no call per neuron.  A
+        subclass that redefines :meth:`step` gets it called, row by row: the
+        library's faster forms stand in for their own class's step only.
         """
         for row, scale in zip(rows, scales):
             self.step(key, row, [scale * d for d in direction])
@@ -106,6 +129,12 @@ class Optimizer:
 
     def __repr__(self):
         return "<optimizer %s, learning rate %r>" % (self.name, self.learning_rate)
+
+
+def _copy(state):
+    """A copy of an optimizer's state: its lists (and tuples of lists) copied."""
+    return dict((key, tuple(list(part) for part in value) if isinstance(value, tuple)
+                 else list(value)) for key, value in state.items())
 
 
 def _rate(learning_rate, allow_none):
@@ -142,7 +171,6 @@ class SGD(Optimizer):
         if nesterov and not self.momentum:
             raise ValueError("nesterov: Nesterov's look-ahead needs a momentum > 0")
         self.nesterov = nesterov
-        self._unrolled = {}
 
     @property
     def plain(self):
@@ -156,6 +184,9 @@ class SGD(Optimizer):
         # η·g_ri = η·scale_r·direction_i, written (η·scale_r)·direction_i: one
         # multiplication per weight fewer than step() (rounding may differ in
         # the last bit), and no gradient list is built.
+        if type(self).step is not SGD.step:   # a subclass's own step is the update
+            Optimizer.step_outer(self, key, rows, direction, scales)
+            return
         rate = self.rate
         self._move(key, rows, [direction] * len(rows), [rate * scale for scale in scales])
 
@@ -215,26 +246,37 @@ class SGD(Optimizer):
         >>> a, in_w, decay, in_v
         (0.75, [1.5, 1.0], 0.25, [0.5, 1.0])
         """
-        cached = self._unrolled.get(count)
-        if cached is None:
-            mu = self.momentum
-            powers = [1.0]                       # μ^0 … μ^count
-            for _ in range(count):
-                powers.append(powers[-1] * mu)
-            sums = [1.0]                         # b_0 … b_count
-            for j in range(1, count + 1):
-                sums.append(sums[-1] + powers[j])
-            a = sums[count] - 1.0
-            in_w = [sums[count - s] for s in range(1, count + 1)]
-            if self.nesterov:
-                a, in_w = mu * a, [1.0 + mu * b for b in in_w]
-            cached = (a, in_w, powers[count], [powers[count - s] for s in range(1, count + 1)])
-            self._unrolled[count] = cached
-        return cached
+        return unrolled_momentum(self.momentum, self.nesterov, count)
 
     def __repr__(self):
         return "SGD(learning_rate=%r, momentum=%r, nesterov=%r)" % (
             self.learning_rate, self.momentum, self.nesterov)
+
+
+_UNROLLED = {}
+
+
+def unrolled_momentum(momentum, nesterov, count):
+    """:meth:`SGD.unrolled` for momentum μ (Nesterov's or not) and ``count``
+    steps; computed once for each (μ, nesterov, count)."""
+    key = (momentum, nesterov, count)
+    cached = _UNROLLED.get(key)
+    if cached is None:
+        mu = momentum
+        powers = [1.0]                       # μ^0 … μ^count
+        for _ in range(count):
+            powers.append(powers[-1] * mu)
+        sums = [1.0]                         # b_0 … b_count
+        for j in range(1, count + 1):
+            sums.append(sums[-1] + powers[j])
+        a = sums[count] - 1.0
+        in_w = [sums[count - s] for s in range(1, count + 1)]
+        if nesterov:
+            a, in_w = mu * a, [1.0 + mu * b for b in in_w]
+        cached = (a, in_w, powers[count], [powers[count - s] for s in range(1, count + 1)])
+        if len(_UNROLLED) < 1024:   # a momentum schedule makes new keys: keep it small
+            _UNROLLED[key] = cached
+    return cached
 
 
 class Adam(Optimizer):
@@ -263,6 +305,13 @@ class Adam(Optimizer):
         Optimizer.reset(self)
         self.t = 0
 
+    def snapshot(self):
+        return Optimizer.snapshot(self), self.t
+
+    def restore(self, snapshot):
+        state, self.t = snapshot
+        Optimizer.restore(self, state)
+
     def start_step(self):
         self.t += 1
         self._step_size = self.rate / (1.0 - self.beta1 ** self.t)
@@ -278,6 +327,9 @@ class Adam(Optimizer):
         self._update(key, [values], [gradients], [1.0])   # g·1.0 is g, exactly
 
     def step_outer(self, key, rows, direction, scales):
+        if type(self).step is not Adam.step:   # a subclass's own step is the update
+            Optimizer.step_outer(self, key, rows, direction, scales)
+            return
         self._update(key, rows, [direction] * len(rows), scales)
 
     def _update(self, key, rows, directions, scales):

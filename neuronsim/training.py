@@ -321,14 +321,17 @@ def _all_finite(neurons):
     return True
 
 
-def _snapshot(neurons):
-    return [(list(neuron._weights), neuron._bias) for neuron in neurons]
+def _snapshot(neurons, optimizer):
+    """Every weight and bias, and the optimizer's state that goes with them."""
+    return [(list(neuron._weights), neuron._bias) for neuron in neurons], optimizer.snapshot()
 
 
-def _restore(neurons, saved):
-    for neuron, (weights, bias) in zip(neurons, saved):
+def _restore(neurons, optimizer, saved):
+    parameters, state = saved
+    for neuron, (weights, bias) in zip(neurons, parameters):
         neuron._weights[:] = weights
         neuron._bias = bias
+    optimizer.restore(state)   # a later fit with this optimizer goes on from here
 
 
 def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
@@ -433,6 +436,8 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
     if validation_data is not None:
         validation_data = scale(validation_data, input_scaling, target_scaling)
     optimizer = _choose_optimizer(net, optimizer_argument, learning_rate, momentum)
+    optimizer.check_groups([len(neuron._weights) for layer in net.layers
+                            for neuron in layer.neurons] + [len(layer) for layer in net.layers])
     # Every argument has been checked: from here on the network is ours.
     previous_scaling = (net.input_scaling, net.target_scaling)
     net._input_scaling, net._target_scaling = input_scaling, target_scaling
@@ -446,7 +451,10 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
     baseline = baseline_error(net, samples)
 
     neurons = [neuron for layer in net.layers for neuron in layer.neurons]
-    plain = isinstance(optimizer, SGD) and optimizer.plain and not l2
+    # Plain SGD trains through net.train (online) or _train_batch; a subclass with
+    # a step of its own goes through it.
+    plain = isinstance(optimizer, SGD) and optimizer.plain and not l2 and \
+        type(optimizer).step is SGD.step
     rate = optimizer.rate
     online = plain and batch_size == 1
     if not plain:
@@ -454,7 +462,7 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
 
     count = len(samples)
     order = list(samples)  # our own copy: shuffling never touches the caller's list
-    saved = _snapshot(neurons)
+    saved = _snapshot(neurons, optimizer)
     best_saved = None
     since_best = 0
     limit = None          # the error above which training has diverged (set after epoch 1)
@@ -504,11 +512,11 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
                               "started" % (validation_error, DIVERGENCE_FACTOR)
         if problem is not None:
             if restore_best and best_saved is not None:
-                _restore(neurons, best_saved)
+                _restore(neurons, optimizer, best_saved)
                 history.restored = True
                 state = "the best epoch, %d" % history.best_epoch
             else:
-                _restore(neurons, saved)
+                _restore(neurons, optimizer, saved)
                 state = "epoch %d" % (epoch - 1)
             if epoch == 1:
                 net._input_scaling, net._target_scaling = previous_scaling
@@ -517,7 +525,7 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
                 "training diverged in epoch %d: %s; the network was restored to its state "
                 "after %s (try a smaller learning_rate)" % (epoch, problem, state),
                 epoch, history)
-        saved = _snapshot(neurons)
+        saved = _snapshot(neurons, optimizer)
 
         history.training_error.append(error)
         monitored = error
@@ -557,7 +565,7 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
             history.stop_reason = stop
             break
     if restore_best and validation_data is not None and history.best_epoch != history.epochs:
-        _restore(neurons, best_saved)
+        _restore(neurons, optimizer, best_saved)
         history.restored = True
     history.seconds = _clock() - start
     _check_learned_something(history, baseline, input_scaling is not None)

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import neuronsim.layer
 import neuronsim.vector
-from neuronsim import NeuralNetwork, SGD
+from neuronsim import Adam, NeuralNetwork, SGD
 from neuronsim.layer import layer_kernels
 from neuronsim.unrolled import MAX_WEIGHTS
 from neuronsim.vector import _dot_by_index
@@ -121,11 +121,13 @@ from neuronsim.vector import (MAX_DEFERRED_STEPS, MIN_INPUTS_TO_HOLD_BACK,  # no
 
 @pytest.fixture
 def narrow_layers_hold_back():
-    """Let the 5-input layers below hold steps back (normally only ≥ 48 inputs do)."""
-    saved = neuronsim.layer.MIN_INPUTS_TO_HOLD_BACK
+    """Let the 5-input layers below hold steps back (normally only ≥ 48 inputs
+    do), momentum steps too (normally only where they pay: CPython 3.12+)."""
+    saved = neuronsim.layer.MIN_INPUTS_TO_HOLD_BACK, neuronsim.layer.HOLD_MOMENTUM
     neuronsim.layer.MIN_INPUTS_TO_HOLD_BACK = 1
+    neuronsim.layer.HOLD_MOMENTUM = True
     yield
-    neuronsim.layer.MIN_INPUTS_TO_HOLD_BACK = saved
+    neuronsim.layer.MIN_INPUTS_TO_HOLD_BACK, neuronsim.layer.HOLD_MOMENTUM = saved
 
 
 def wide_samples(count, rng, width=MIN_INPUTS_TO_HOLD_BACK):
@@ -188,10 +190,12 @@ def fit_eagerly(net, data, **options):
 
 
 #: What online fit may hold back: plain steps (through net.train) and SGD's
-#: momentum steps, Nesterov's too (through the optimizer: SGD.unrolled).
+#: momentum steps, Nesterov's too (through the optimizer: SGD.unrolled); and
+#: Adam, which steps through the same layer method and is never held back.
 HOLDING = {"plain": lambda: {},
            "momentum": lambda: {"optimizer": SGD(0.2, momentum=0.9)},
-           "nesterov": lambda: {"optimizer": SGD(0.2, momentum=0.5, nesterov=True)}}
+           "nesterov": lambda: {"optimizer": SGD(0.2, momentum=0.5, nesterov=True)},
+           "adam": lambda: {"optimizer": Adam(0.01)}}   # never held back, but on the same path
 
 
 @pytest.mark.parametrize("kind", sorted(HOLDING))
@@ -267,7 +271,10 @@ def assert_same_state(options, eager_options):
         ours, theirs = options["optimizer"].state, eager_options["optimizer"].state
         assert sorted(ours) == sorted(theirs)
         for key in theirs:
-            assert all(close(x, y) for x, y in zip(ours[key], theirs[key])), key
+            one, other = ours[key], theirs[key]
+            if isinstance(one, tuple):   # Adam's (m, v)
+                one, other = one[0] + one[1], other[0] + other[1]
+            assert all(close(x, y) for x, y in zip(one, other)), key
 
 
 def interrupt(net, name, at):
@@ -356,3 +363,72 @@ def test_an_sgd_subclass_with_a_step_of_its_own_is_never_held_back(narrow_layers
     assert_same_weights(net, eager)
     assert [n.weights for n in net.layers[0].neurons] == \
         [n.weights for n in eager.layers[0].neurons]   # bit for bit: nothing was held back
+
+
+class ScheduledSGD(SGD):
+    """Momentum that changes every few steps (as a schedule in a subclass might)."""
+
+    calls = 0
+
+    def start_step(self):
+        self.calls += 1
+        self.momentum = (0.9, 0.5, 0.0)[self.calls // 5 % 3]
+
+
+@pytest.mark.parametrize("change", ["callback", "start_step", "nesterov"])
+def test_a_momentum_changed_mid_fit_is_honoured_held_back_or_not(narrow_layers_hold_back, change):
+    net, eager, data = twins_and_data(21)
+    data = data * 3
+
+    def make():
+        optimizer = (ScheduledSGD if change == "start_step" else SGD)(0.2, momentum=0.9)
+        if change == "start_step":
+            return optimizer, None
+
+        def callback(epoch, history):   # a schedule between epochs
+            if change == "nesterov":
+                optimizer.nesterov = not optimizer.nesterov
+            else:
+                optimizer.momentum = 0.5 / epoch
+        return optimizer, callback
+    (ours, callback), (theirs, eager_callback) = make(), make()
+    net.fit(data, epochs=3, seed=1, optimizer=ours, callback=callback)
+    fit_eagerly(eager, data, epochs=3, seed=1, optimizer=theirs, callback=eager_callback)
+    assert_same_weights(net, eager)
+    assert_same_state({"optimizer": ours}, {"optimizer": theirs})
+
+
+def test_a_network_keeps_no_reference_to_the_optimizer_it_was_fitted_with():
+    net = NeuralNetwork(MIN_INPUTS_TO_HOLD_BACK, 3, 2, seed=1)
+    optimizer = SGD(0.1, momentum=0.9)
+    net.fit(wide_samples(MAX_DEFERRED_STEPS + 3, random.Random(4)), epochs=1,
+            optimizer=optimizer)
+    alive = weakref.ref(optimizer)
+    del optimizer
+    gc.collect()
+    assert alive() is None
+
+
+class CountingSGD(SGD):
+    """A user's SGD with a step of its own (here: counting, then SGD's)."""
+
+    def __init__(self, *args, **kwargs):
+        SGD.__init__(self, *args, **kwargs)
+        self.steps = 0
+
+    def step(self, key, values, gradients):
+        self.steps += 1
+        SGD.step(self, key, values, [0.5 * g for g in gradients])   # half the gradient
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+@pytest.mark.parametrize("batch_size", [1, 3])
+def test_an_sgd_subclass_with_its_own_step_is_the_update_fit_uses(narrow_layers_hold_back,
+                                                                   momentum, batch_size):
+    net, twin, data = twins_and_data(5)
+    counting = CountingSGD(0.2, momentum=momentum)
+    net.fit(data, epochs=2, seed=1, batch_size=batch_size, optimizer=counting)
+    assert counting.steps > 0
+    twin.fit(data, epochs=2, seed=1, batch_size=batch_size,   # SGD at half the rate is the same
+             optimizer=SGD(0.1, momentum=momentum))
+    assert_same_weights(net, twin)

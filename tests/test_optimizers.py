@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from neuronsim import Adam, NeuralNetwork, SGD, get_optimizer
+from neuronsim import Adam, NeuralNetwork, SGD, TrainingDiverged, get_optimizer
 from neuronsim.optimizers import OPTIMIZERS, Optimizer
 
 from conftest import snapshot
@@ -258,3 +258,38 @@ def flatten(state):
         value = state[key]
         for part in (value if isinstance(value, tuple) else (value,)):
             yield from part
+
+
+@pytest.mark.parametrize("make", [lambda: SGD(0.1, momentum=0.9), lambda: Adam(0.01)])
+def test_an_optimizer_with_another_networks_state_is_refused_before_any_step(make):
+    net, data = small_problem(1)                  # 3 inputs
+    optimizer = make()
+    net.fit(data, epochs=1, optimizer=optimizer)
+    other, other_data = small_problem(2, num_inputs=5)
+    before = snapshot(other)
+    with pytest.raises(ValueError, match=r"optimizer: its state is for another network "
+                                         r"\(group 0: 3 values, here 5\)"):
+        other.fit(other_data, epochs=1, optimizer=optimizer)
+    assert snapshot(other) == before
+    optimizer.reset()
+    other.fit(other_data, epochs=1, optimizer=optimizer)   # a fresh start is fine
+
+
+@pytest.mark.parametrize("make", [lambda: SGD(0.1, momentum=0.9), lambda: Adam(0.01)])
+def test_a_diverged_fit_restores_the_optimizer_with_the_weights(make):
+    """The network goes back to its state after the last good epoch, and so does
+    the optimizer: a later fit with it goes on from there, not from NaN."""
+    net, data = small_problem(3)
+    twin = copy.deepcopy(net)
+    optimizer, twins = make(), make()
+
+    def sabotage(epoch, history):   # from epoch 3 on, a rate no network survives
+        if epoch == 2:
+            optimizer.learning_rate = 1e12
+    with pytest.raises(TrainingDiverged, match="restored to its state after epoch 2"):
+        net.fit(data, epochs=5, shuffle=False, optimizer=optimizer, callback=sabotage,
+                restore_best=False)
+    twin.fit(data, epochs=2, shuffle=False, optimizer=twins)
+    assert parameters(net) == parameters(twin)
+    assert list(flatten(optimizer.state)) == list(flatten(twins.state))
+    assert getattr(optimizer, "t", None) == getattr(twins, "t", None)
