@@ -361,7 +361,8 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
     * ``restore_best``: with validation, fit returns the network with the
       weights of the epoch of lowest validation error (``History.best_epoch``)
       however it stopped; on divergence, the best epoch's weights are put
-      back (False: the last good epoch's);
+      back (False: the last good epoch's).  An optimizer object goes back
+      with them to its state after that epoch;
     * ``scale_inputs``, ``scale_targets``: learn a
       :class:`~neuronsim.scaling.Standardizer` for the inputs (the targets:
       needs a ``'linear'`` output) from the training data and store it in the
