@@ -41,6 +41,7 @@ CLI_NAMES = {"header": "--header or --no-header", "is_header": "--header", "clas
              "delimiter": lambda d: "--delimiter " + ("tab" if d == "\t" else repr(d)),
              "inputs": "--input-columns", "targets": "--target-columns", "num_targets": "--layers",
              "activation": "--activation", "cost": "--cost", "momentum": "--momentum",
+             "output": "--output-activation",
              "optimizer": lambda name: "--optimizer " + name}
 TASKS = {None: None, "classification": True, "regression": False}
 
@@ -438,6 +439,10 @@ def main(argv=None, stdout=None, stderr=None):
     except KeyboardInterrupt:
         stderr.write("\nneuronsim: interrupted\n")
         return 130
+    except MemoryError:   # e.g. --layers 2,300000000,1: not a bug, too big for this machine
+        stderr.say("error: out of memory: the network or the data is too large for this "
+                   "machine (see --layers)")
+        return EXIT_FAILED
     except Exception as error:  # the last resort: a bug, still one line
         stderr.say("internal error: %s: %s (this is a bug in neuronsim %s: please report it, "
                    "with the command that caused it)"

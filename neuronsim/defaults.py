@@ -57,7 +57,7 @@ from .costs import get_cost
 from .optimizers import OPTIMIZERS, Optimizer, get_optimizer
 from .training import is_class_label
 from .validation import (ArgumentError, check_elementwise, check_number, check_positive_int,
-                         describe, look_up)
+                         check_samples, describe, look_up)
 
 HIDDEN_ACTIVATION = "tanh"
 OPTIMIZER = "adam"
@@ -143,14 +143,17 @@ def check_choices(hidden=None, activation=None, output=None, cost=None, optimize
                                 "layer (%d), got %d" % (count, len(activation)))
         for name in activation:
             check_elementwise(get_activation(name, "activation"), "activation")
-    if output is not None:
-        get_activation(output, "output")
     if cost is not None:
         get_cost(cost, "cost")
+    if output is not None:
+        cost_for(get_activation(output, "output"), cost)   # do they suit each other?
     if learning_rate is not None:
         learning_rate = check_number(learning_rate, "learning_rate", positive=True)
     momentum = check_number(momentum, "momentum", minimum=0.0)
     if isinstance(optimizer, Optimizer):
+        if momentum and optimizer.name != "sgd":
+            raise ValueError("momentum: %s keeps its own running mean; momentum is for SGD"
+                             % type(optimizer).__name__)
         if momentum:
             raise ValueError("momentum: give it to the optimizer (SGD(momentum=%r)) when you "
                              "give an optimizer object" % momentum)
@@ -183,6 +186,31 @@ def check_choices(hidden=None, activation=None, output=None, cost=None, optimize
             "min_delta": min_delta, "validation_split": validation_split, "scale": scale}
 
 
+def cost_for(output, cost=None):
+    """The cost that goes with the output activation ``output``: ``cost``
+    if it suits it (else an error naming ``cost``), or, for None, cross-entropy
+    after softmax or sigmoid and squared error after anything else.
+
+    >>> cost_for(get_activation("softmax")), cost_for(get_activation("linear"))
+    ('cross_entropy', 'squared_error')
+    """
+    if cost is None:
+        cost = "cross_entropy" if output.name in ("softmax", "sigmoid") else "squared_error"
+    try:
+        get_cost(cost).check_activation(output)
+    except ValueError as error:
+        raise ArgumentError(("cost",), ": %s" % error)
+    return cost
+
+
+def check_samples_alike(samples, name="samples"):
+    """``samples`` checked as ``fit`` checks them (errors name ``samples``):
+    ``(inputs, targets)`` pairs of finite numbers, every pair as wide as the
+    first.  Returns them as lists of floats."""
+    checked = check_samples(samples, None, None, name)
+    return check_samples(checked, len(checked[0][0]), len(checked[0][1]), name)
+
+
 def choose(samples, hidden=None, **choices):
     """Every choice for training on ``samples`` (checked ``(inputs, targets)`` pairs).
 
@@ -198,21 +226,17 @@ def choose(samples, hidden=None, **choices):
     ([(4, 'relu'), (3, 'relu'), (1, 'sigmoid')], 'cross_entropy', 0.5, False)
     """
     chosen = check_choices(hidden, **choices)
-    if len(samples) == 0:
-        raise ValueError("samples: expected at least one (inputs, targets) pair, got none")
+    samples = check_samples_alike(samples)
     num_inputs, num_outputs = len(samples[0][0]), len(samples[0][1])
     task = task_of(samples)
     output = chosen["output"]
     if output is None:
         output = {"classes": "softmax", "binary": "sigmoid", "numbers": "linear"}[task]
     kind = get_activation(output).name
-    cost = chosen["cost"]
-    if cost is None:
-        cost = "cross_entropy" if kind in ("softmax", "sigmoid") else "squared_error"
-    try:
-        get_cost(cost).check_activation(get_activation(output))
-    except ValueError as error:
-        raise ArgumentError(("cost",), ": %s" % error)
+    if not get_activation(output).elementwise and num_outputs == 1:
+        raise ArgumentError(("output",), ": %s over one output is always 1, whatever the "
+                            "inputs; for one column of 0s and 1s use sigmoid" % kind)
+    cost = cost_for(get_activation(output), chosen["cost"])
     widths = chosen["hidden"] or [hidden_width(num_inputs, num_outputs)]
     activations = chosen["activation"] or [HIDDEN_ACTIVATION]
     if len(activations) == 1:
@@ -266,6 +290,7 @@ def train(samples, hidden=None, seed=None, classes=None, plan=None, **options):
     from .network import NeuralNetwork
 
     choices = dict((key, options.pop(key)) for key in CHOICES if key in options)
+    samples = check_samples_alike(samples)
     if plan is None:
         plan = choose(samples, hidden, **choices)
     elif hidden is not None or choices:
@@ -302,6 +327,8 @@ def record(plan, history):
             "restored_best": history.restored, "seconds": round(history.seconds, 3),
             "shuffle_seed": history.seed, "batch_size": fit["batch_size"],
             "optimizer": getattr(optimizer, "name", optimizer),
-            "learning_rate": fit["learning_rate"], "momentum": fit["momentum"], "l2": fit["l2"],
+            "learning_rate": fit["learning_rate"],
+            "momentum": getattr(optimizer, "momentum", fit["momentum"]),
+            "nesterov": getattr(optimizer, "nesterov", False), "l2": fit["l2"],
             "validation_split": fit["validation_split"], "patience": fit["patience"],
             "scaled": fit["scale_inputs"], "warnings": list(history.warnings)}

@@ -483,6 +483,11 @@ def test_a_model_with_bad_metadata_is_one_line_for_every_command(files, metadata
      "cost 'cross_entropy' needs a 'sigmoid' or 'softmax' output activation"),
     (["train", "missing.csv", "--layers", "2,4,1", "--out", "m.json"],
      "missing.csv: No such file or directory"),
+    (["train", "missing.csv", "--cost", "cross_entropy", "--output-activation", "linear",
+      "--out", "m.json"],   # the options first: before the file is even opened
+     "--cost: cost 'cross_entropy' needs a 'sigmoid' or 'softmax' output activation"),
+    (["train", "xor.csv", "--output-activation", "softmax", "--out", "m.json"],
+     "--output-activation: softmax over one output is always 1, whatever the inputs"),
     (["predict", "missing.json", "xor.csv"], "missing.json: No such file or directory"),
     (["predict", "xor.json", "flowers.csv"],
      "flowers.csv: no columns 'x1', 'x2'; the model's inputs are x1, x2, this file's columns "
@@ -497,6 +502,22 @@ def test_a_model_with_bad_metadata_is_one_line_for_every_command(files, metadata
 ])
 def test_a_bad_call_prints_one_line_and_exits_2(files, argv, message):
     assert message in fails(files, *argv)
+
+
+def test_running_out_of_memory_is_one_line_not_a_bug_report(files, monkeypatch):
+    import neuronsim.defaults
+
+    def too_big(*args, **options):   # as --layers 2,300000000,1 would be on a small machine
+        raise MemoryError()
+    monkeypatch.setattr(neuronsim.defaults, "train", too_big)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    before = state(files)
+    status = main(["train", str(files / "xor.csv"), "--quiet", "--out", str(files / "m.json")],
+                  stdout, stderr)
+    assert (status, stdout.getvalue()) == (1, "")
+    assert stderr.getvalue() == ("neuronsim: error: out of memory: the network or the data is "
+                                 "too large for this machine (see --layers)\n")
+    assert state(files) == before
 
 
 def test_diverging_training_says_so_in_one_line_exits_1_and_saves_nothing(files):

@@ -36,6 +36,10 @@ CLASSES = list(zip([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.1, 0.9], [0.9, 0.2], 
                                        "adam, which keeps its own running mean)"),
     ({"optimizer": "sgd", "momentum": 1.0}, ValueError, "momentum: expected a number in [0, 1)"),
     ({"optimizer": SGD(), "momentum": 0.5}, ValueError, "momentum: give it to the optimizer"),
+    ({"optimizer": Adam(), "momentum": 0.5}, ValueError,
+     "momentum: Adam keeps its own running mean; momentum is for SGD"),
+    ({"output": "linear", "cost": "cross_entropy"}, ArgumentError,
+     "cost: cost 'cross_entropy' needs a 'sigmoid' or 'softmax' output activation, got 'linear'"),
     ({"optimizer": Adam(0.1), "learning_rate": 0.2}, ValueError,
      "learning_rate: 0.2, and the optimizer has 0.1; give it to one of them"),
     ({"learning_rate": 0}, ValueError, "learning_rate: expected a number > 0, got 0"),
@@ -134,6 +138,10 @@ def test_an_optimizer_object_is_used_as_it_is_and_recorded_by_name():
     assert optimizer.state and net.learning_rate == 0.2
     done = defaults.record(plan, history)
     assert (done["optimizer"], done["learning_rate"], done["epochs"]) == ("sgd", 0.2, 5)
+    assert (done["momentum"], done["nesterov"]) == (0.5, False)   # the object's own
+    nesterov = defaults.choose(XOR, optimizer=SGD(0.1, momentum=0.9, nesterov=True), epochs=1)
+    done = defaults.record(nesterov, defaults.train(XOR, plan=nesterov, seed=1)[1])
+    assert (done["momentum"], done["nesterov"]) == (0.9, True)
     json.dumps(done)
     assert defaults.choose(XOR, optimizer=SGD())["fit"]["learning_rate"] == 0.5
     assert defaults.choose(XOR, optimizer=SGD(), learning_rate=0.7)["fit"]["learning_rate"] == 0.7
@@ -164,3 +172,27 @@ def test_the_command_line_trains_exactly_what_defaults_train_does(tmp_path):
     done = defaults.record(defaults.choose(data.samples), history)
     del training["seconds"], done["seconds"]
     assert training == done
+
+
+@pytest.mark.parametrize("samples, message", [
+    ([([0.0, 1.0], 1.0), ([1.0, 0.0], 0.0)], "samples[0].targets: expected a list of numbers"),
+    ("abc", "samples: expected a list of (inputs, targets) pairs, got 'abc'"),
+    (None, "samples: expected a list of (inputs, targets) pairs, got None"),
+    ([], "samples: expected at least one (inputs, targets) pair, got none"),
+    ([([0.0, 1.0], [])], "samples[0].targets: expected at least one number, got an empty"),
+    ([([0.0, 1.0], [1.0]), ([0.0], [1.0])], "samples[1].inputs: expected 2 numbers, got 1"),
+])
+def test_bad_samples_are_named_before_any_work(samples, message, monkeypatch):
+    monkeypatch.setattr(NeuralNetwork, "from_layers", None)
+    for call in (defaults.choose, lambda data: defaults.train(data, seed=1)):
+        with pytest.raises((TypeError, ValueError)) as caught:
+            call(samples)
+        assert str(caught.value).startswith(message)
+
+
+def test_softmax_over_a_single_output_is_refused():
+    with pytest.raises(ArgumentError) as caught:
+        defaults.choose(XOR, output="softmax")
+    assert caught.value.text(CLI_NAMES) == (
+        "--output-activation: softmax over one output is always 1, whatever the inputs; for "
+        "one column of 0s and 1s use sigmoid")

@@ -267,8 +267,9 @@ def test_bad_options_are_clear_errors():
         net.export("c", type="int8")
     with pytest.raises(ValueError, match="prefix must be a C identifier"):
         net.export("c", prefix="my-model")
-    with pytest.raises(ValueError, match="selftest must be a count"):
-        net.export("c", selftest=-1)
+    for count in (-1, 10001, 10 ** 20):
+        with pytest.raises(ValueError, match="selftest must be a count from 0 to 10000"):
+            net.export("c", selftest=count)
     with pytest.raises(ValueError, match=r"data\[1\]: expected 2 inputs, got 3"):
         net.export("c", type="float", data=[[0.0, 0.0], [1.0, 2.0, 3.0]])
 

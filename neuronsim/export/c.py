@@ -484,6 +484,11 @@ def int16_predict(plan, inputs):
 
 # -- the header -----------------------------------------------------------------------------
 
+#: The most golden pairs a self-test embeds: far more than a board's flash needs
+#: to check an export, and a bound on the work (10**20 pairs would never finish).
+MAX_SELFTEST = 10000
+
+
 def _selftest_rows(data, count, num_inputs, seed):
     """``count`` rows spread over the data, or drawn uniformly from [−1, 1] without data."""
     if count <= 0:
@@ -538,8 +543,10 @@ def build(net, type="double", prefix="model", selftest=0, data=None):
     if not is_identifier(prefix):
         raise ValueError("C export: prefix must be a C identifier (letters, digits, _), got %r"
                          % (prefix,))
-    if isinstance(selftest, bool) or not isinstance(selftest, int) or selftest < 0:
-        raise ValueError("C export: selftest must be a count >= 0, got %r" % (selftest,))
+    if isinstance(selftest, bool) or not isinstance(selftest, int) or \
+            not 0 <= selftest <= MAX_SELFTEST:
+        raise ValueError("C export: selftest must be a count from 0 to %d (golden pairs to "
+                         "embed in flash), got %r" % (MAX_SELFTEST, selftest))
     document = to_dict(net)
     layers = _layers(document)
     num_inputs = document["num_inputs"]
