@@ -302,6 +302,14 @@ def _emit(text, path, option, inputs, stdout):
         write_file(path, text, option, [name for name in inputs if name != "-"])
 
 
+def _as_option(message):
+    """A library message that names one of train's options by its keyword
+    (``validation_split: …``), naming the option (``--validation-split: …``)."""
+    keyword, colon, rest = message.partition(":")
+    option = "--" + keyword.replace("_", "-")
+    return option + colon + rest if colon and option in dict(TRAINING) else message
+
+
 def command_train(args, stdout, stderr):
     from .training import TrainingDiverged
 
@@ -317,8 +325,8 @@ def command_train(args, stdout, stderr):
                     args.delimiter, TASKS[args.task], sizes[-1] if sizes else 1, name)
     data.check_trainable(sizes)
     plan = defaults.choose(data.samples, **choices)
-    if not args.quiet:
-        stderr.say(data.summary(CLI_NAMES))
+    if not args.quiet:   # said when training begins: a refusal before that is one line
+        stderr.announce(data.summary(CLI_NAMES))
     try:
         with stderr.showing_warnings():   # fit's warnings: one line each
             net, history = defaults.train(
@@ -329,7 +337,7 @@ def command_train(args, stdout, stderr):
         stderr.say("error: %s" % error)
         return EXIT_FAILED
     except (TypeError, ValueError) as error:   # fit checks the samples before any step
-        raise CommandError(str(error))
+        raise CommandError(_as_option(data.locate(str(error))))
     metadata = dict(data.metadata(), command="train", training=defaults.record(plan, history))
     _emit(dumps(net, metadata), out, "--out", [args.data], stdout)
     if not args.quiet:
@@ -440,7 +448,7 @@ def main(argv=None, stdout=None, stderr=None):
         stderr.write("\nneuronsim: interrupted\n")
         return 130
     except MemoryError:   # e.g. --layers 2,300000000,1: not a bug, too big for this machine
-        stderr.say("error: out of memory: the network or the data is too large for this "
+        stderr.error("out of memory: the network or the data is too large for this "
                    "machine (see --layers)")
         return EXIT_FAILED
     except Exception as error:  # the last resort: a bug, still one line
@@ -448,5 +456,5 @@ def main(argv=None, stdout=None, stderr=None):
                    "with the command that caused it)"
                    % (type(error).__name__, " ".join(str(error).split()), __version__))
         return EXIT_FAILED
-    stderr.say("error: %s" % " ".join(message.split()))
+    stderr.error(" ".join(message.split()))
     return EXIT_BAD_INPUT

@@ -410,6 +410,29 @@ class Dataset:
         if sizes is not None:
             self.check_sizes(sizes[0], sizes[-1])
 
+    def locate(self, message, name="training_data"):
+        """``message`` (from :meth:`NeuralNetwork.fit`, given these samples
+        as ``name``) with a sample's index told as the file's line and column.
+
+        >>> data = load_csv(io.StringIO("x1,x2,y\\n0,0,5\\n0,1,7\\n"), name="num.csv")
+        >>> data.locate("training_data[1].targets[0]: cross_entropy needs targets in [0, 1]")
+        "num.csv, line 3, column 'y': cross_entropy needs targets in [0, 1]"
+        """
+        where, colon, rest = message.partition(": ")
+        if not colon or not where.startswith(name + "[") or self.lines is None:
+            return message
+        index, _, part = where[len(name) + 1:].partition("]")
+        try:
+            text = "%s, line %d" % (self.name, self.lines[int(index)])
+        except (ValueError, IndexError):
+            return message
+        for kind, names in ((".inputs[", self.input_names), (".targets[", self.target_names)):
+            if part.startswith(kind) and part.endswith("]") and self.classes is None:
+                column = part[len(kind):-1]
+                if column.isdigit() and int(column) < len(names):
+                    text += ", column %r" % names[int(column)]
+        return text + colon + rest
+
     def summary(self, names=None):
         """One line on what was read and decided (``names`` spells the arguments).
 

@@ -42,15 +42,31 @@ class Progress:
         self.stream, self.prefix = stream, prefix
         self.broken, self.shown, self.last = False, 0, 0.0
         self.tty = getattr(stream, "isatty", lambda: False)()
+        self.pending = None
 
     def write(self, text):
-        """Write ``text`` as it is (nothing once the stream has failed)."""
+        """Write ``text`` as it is (nothing once the stream has failed), after
+        a line :meth:`announce` left pending."""
+        pending, self.pending = self.pending, None
         try:
             if not self.broken:
+                if pending is not None:
+                    self.stream.write("%s%s\n" % (self.prefix, pending))
                 self.stream.write(text)
                 self.stream.flush()
         except (OSError, ValueError):
             self.broken = True
+
+    def announce(self, message):
+        """A line said just before whatever is written next (the work has
+        begun); if :meth:`error` comes first, it is dropped: the error stands
+        alone, one line."""
+        self.pending = message
+
+    def error(self, message):
+        """``error: message``, one line; a line :meth:`announce` left pending is dropped."""
+        self.pending = None
+        self.say("error: %s" % message)
 
     def say(self, message):
         """One line, ``prefix`` and ``message``, below any progress line."""

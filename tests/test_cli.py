@@ -504,6 +504,18 @@ def test_a_bad_call_prints_one_line_and_exits_2(files, argv, message):
     assert message in fails(files, *argv)
 
 
+@pytest.mark.parametrize("csv, options, message", [
+    ("x1,x2,y\n0,0,5\n0,1,7\n1,0,5\n1,1,7\n", ["--output-activation", "sigmoid"],
+     "data.csv, line 2, column 'y': cross_entropy needs targets in [0, 1], got 5.0"),
+    ("x1,x2,y\n0,0,0\n", ["--validation-split", "0.6"],
+     "--validation-split: 0.6 of 1 sample leaves no training sample"),
+])
+def test_what_fit_refuses_is_one_line_in_the_files_and_the_options_terms(tmp_path, csv,
+                                                                          options, message):
+    (tmp_path / "data.csv").write_text(csv)
+    assert fails(tmp_path, "train", "data.csv", *options, "--out", "m.json") == message
+
+
 def test_running_out_of_memory_is_one_line_not_a_bug_report(files, monkeypatch):
     import neuronsim.defaults
 

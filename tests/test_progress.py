@@ -102,3 +102,19 @@ def test_the_summary_line_says_how_fit_went():
     assert "; best epoch %d, validation error " % history.best_epoch in line
     assert line.endswith(", accuracy %.3f" % history.validation_accuracy[history.best_epoch - 1])
     assert summary(history_of(1)) == "trained 1 epoch in 0.2s (stopped by None), error 0.5"
+
+
+def test_an_announced_line_comes_before_the_work_and_never_before_an_error_alone():
+    stream = io.StringIO()
+    progress = Progress(stream, "p: ")
+    progress.announce("read 4 rows")
+    assert stream.getvalue() == ""
+    progress.callback(2)(1, history_of(1))
+    progress.error("diverged")
+    assert stream.getvalue().splitlines() == [
+        "p: read 4 rows", "p: epoch 1/2  error 0.5  0.2s", "p: error: diverged"]
+    refused = io.StringIO()
+    progress = Progress(refused, "p: ")
+    progress.announce("read 4 rows")
+    progress.error("--validation-split: leaves no training sample")
+    assert refused.getvalue() == "p: error: --validation-split: leaves no training sample\n"
