@@ -133,33 +133,34 @@ HELP = {  # command: (summary, description, example)
                "its memory printed), or JavaScript (--to javascript). See docs/export.md.",
                "export iris.json --to c --type int16 --selftest 20 --out iris.h"),
 }
-POSITIVE = _number(float, 0, low_open=True)
+# train's numbers are parsed here and checked by defaults.check_choices (one rule, one place).
+WHOLE, NUMBER = _checked(int, "a whole number"), _checked(float, "a number")
 TRAINING = [  # option, keywords: train's options after the data and column ones
-    ("--epochs", dict(type=_number(int, 1), metavar="N",
+    ("--epochs", dict(type=WHOLE, metavar="N",
                       help="passes over the data, at most (default %d, with early stopping)"
                       % defaults.MAX_EPOCHS)),
-    ("--batch-size", dict(type=_number(int, 1), metavar="N",
+    ("--batch-size", dict(type=WHOLE, metavar="N",
                           help="samples per gradient step (default min(%d, rows); 1: online)"
                           % defaults.MAX_BATCH)),
     ("--optimizer", dict(choices=sorted(OPTIMIZERS), help="default %s" % defaults.OPTIMIZER)),
-    ("--learning-rate", dict(type=POSITIVE, metavar="η",
+    ("--learning-rate", dict(type=NUMBER, metavar="η",
                              help="default %g with adam, %g with sgd"
                              % (defaults.LEARNING_RATE, defaults.SGD_LEARNING_RATE))),
-    ("--patience", dict(type=_number(int, 1), metavar="N", help="stop when the validation "
+    ("--patience", dict(type=WHOLE, metavar="N", help="stop when the validation "
                         "error (without validation: the training error) has not improved for "
                         "N epochs, and keep the best epoch (default %d)" % defaults.PATIENCE)),
-    ("--min-delta", dict(type=_number(float, 0), metavar="D", help="an improvement smaller "
+    ("--min-delta", dict(type=NUMBER, metavar="D", help="an improvement smaller "
                          "than D does not count for --patience (default %g)" % defaults.MIN_DELTA)),
-    ("--validation-split", dict(type=_number(float, 0, 1), metavar="F", help="the fraction "
+    ("--validation-split", dict(type=NUMBER, metavar="F", help="the fraction "
                                 "of rows held out to watch (stratified for class labels; "
                                 "default %g, or 0 below %d rows)"
                                 % (defaults.VALIDATION_SPLIT, defaults.MIN_ROWS_FOR_VALIDATION))),
     ("--no-scale", dict(action="store_true", help="do not standardize the inputs (and numeric "
                         "targets); by default each is scaled to mean 0 and spread 1, and the "
                         "scaling is saved in the model")),
-    ("--momentum", dict(type=_number(float, 0, 1), default=0.0, metavar="μ",
+    ("--momentum", dict(type=NUMBER, default=0.0, metavar="μ",
                         help="with sgd (default 0)")),
-    ("--l2", dict(type=_number(float, 0), default=0.0, metavar="λ",
+    ("--l2", dict(type=NUMBER, default=0.0, metavar="λ",
                   help="L2 weight decay (default 0)")),
     ("--activation", dict(metavar="NAME[,NAME…]", type=_checked(
         _activations, "activation names (one for all hidden layers, or one per layer) among "
@@ -173,9 +174,9 @@ TRAINING = [  # option, keywords: train's options after the data and column ones
                     "sigmoid, else squared_error")),
     ("--seed", dict(type=int, metavar="N", help="for initial weights and shuffling "
                     "(default: random, kept in the model)")),
-    ("--error-threshold", dict(type=POSITIVE, metavar="E",
+    ("--error-threshold", dict(type=NUMBER, metavar="E",
                                help="stop once the mean training error is below E")),
-    ("--max-seconds", dict(type=POSITIVE, metavar="S", help="stop after S seconds")),
+    ("--max-seconds", dict(type=NUMBER, metavar="S", help="stop after S seconds")),
     ("--quiet", dict(action="store_true", help="nothing on stderr but errors")),
 ]
 
@@ -314,12 +315,19 @@ def command_train(args, stdout, stderr):
     from .training import TrainingDiverged
 
     out, sizes = _destination(args.out, "--out", [args.data], stdout_ok=False), args.layers
-    choices = defaults.check_choices(   # before the file is read, like every other option
-        hidden=sizes and sizes[1:-1], activation=args.activation, output=args.output_activation,
-        cost=args.cost, optimizer=args.optimizer, learning_rate=args.learning_rate,
-        momentum=args.momentum, l2=args.l2, batch_size=args.batch_size, epochs=args.epochs,
-        patience=args.patience, min_delta=args.min_delta,
-        validation_split=args.validation_split, scale=not args.no_scale)
+    try:   # before the file is read
+        choices = defaults.check_choices(
+            hidden=sizes and sizes[1:-1], activation=args.activation,
+            output=args.output_activation, cost=args.cost, optimizer=args.optimizer,
+            learning_rate=args.learning_rate, momentum=args.momentum, l2=args.l2,
+            batch_size=args.batch_size, epochs=args.epochs, patience=args.patience,
+            min_delta=args.min_delta, validation_split=args.validation_split,
+            scale=not args.no_scale, error_threshold=args.error_threshold,
+            max_seconds=args.max_seconds)
+    except ArgumentError:
+        raise
+    except (TypeError, ValueError) as error:
+        raise CommandError(_as_option(str(error)))
     source, name = _source(args.data)
     data = load_csv(source, args.input_columns, args.target_columns, args.header,
                     args.delimiter, TASKS[args.task], sizes[-1] if sizes else 1, name)
@@ -331,7 +339,6 @@ def command_train(args, stdout, stderr):
         with stderr.showing_warnings():   # fit's warnings: one line each
             net, history = defaults.train(
                 data.samples, seed=args.seed, classes=data.classes, plan=plan,
-                error_threshold=args.error_threshold, max_seconds=args.max_seconds,
                 callback=None if args.quiet else stderr.callback(plan["fit"]["epochs"]))
     except TrainingDiverged as error:
         stderr.say("error: %s" % error)

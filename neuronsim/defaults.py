@@ -73,7 +73,8 @@ MIN_ROWS_FOR_VALIDATION = 200
 
 #: The choices you can make instead of the data (:func:`check_choices`' keywords).
 CHOICES = ("hidden", "activation", "output", "cost", "optimizer", "learning_rate", "momentum",
-           "l2", "batch_size", "epochs", "patience", "min_delta", "validation_split", "scale")
+           "l2", "batch_size", "epochs", "patience", "min_delta", "validation_split", "scale",
+           "error_threshold", "max_seconds")
 
 
 def task_of(samples):
@@ -97,7 +98,8 @@ def hidden_width(num_inputs, num_outputs):
 
 def check_choices(hidden=None, activation=None, output=None, cost=None, optimizer=None,
                   learning_rate=None, momentum=0.0, l2=0.0, batch_size=None, epochs=None,
-                  patience=None, min_delta=None, validation_split=None, scale=True):
+                  patience=None, min_delta=None, validation_split=None, scale=True,
+                  error_threshold=None, max_seconds=None):
     """The choices you make instead of the data, checked before any data is
     read or any work done; returned as a dict of these keywords.  None
     leaves a choice to :func:`choose`:
@@ -111,7 +113,8 @@ def check_choices(hidden=None, activation=None, output=None, cost=None, optimize
       :class:`~neuronsim.optimizers.Optimizer`; ``learning_rate``;
       ``momentum`` (with ``"sgd"`` only); ``l2``;
     * ``batch_size``, ``epochs``, ``patience``, ``min_delta``,
-      ``validation_split``: as for :meth:`NeuralNetwork.fit`;
+      ``validation_split``, ``error_threshold``, ``max_seconds``: as for
+      :meth:`NeuralNetwork.fit`;
     * ``scale``: False trains on the values as they are (no
       ``scale_inputs``, no ``scale_targets``).
 
@@ -180,10 +183,13 @@ def check_choices(hidden=None, activation=None, output=None, cost=None, optimize
                              % describe(validation_split))
     if not isinstance(scale, bool):
         raise TypeError("scale: expected True or False, got %s" % describe(scale))
+    limits = [None if value is None else check_number(value, key, positive=True) for key, value
+              in (("error_threshold", error_threshold), ("max_seconds", max_seconds))]
     return {"hidden": hidden, "activation": activation, "output": output, "cost": cost,
             "optimizer": optimizer, "learning_rate": learning_rate, "momentum": momentum,
             "l2": l2, "batch_size": counts[0], "epochs": counts[1], "patience": counts[2],
-            "min_delta": min_delta, "validation_split": validation_split, "scale": scale}
+            "min_delta": min_delta, "validation_split": validation_split, "scale": scale,
+            "error_threshold": limits[0], "max_seconds": limits[1]}
 
 
 def cost_for(output, cost=None):
@@ -261,7 +267,8 @@ def choose(samples, hidden=None, **choices):
         "scale_inputs": chosen["scale"],
         "scale_targets": chosen["scale"] and task == "numbers" and kind == "linear",
     }
-    for key in ("batch_size", "epochs", "patience", "min_delta", "validation_split"):
+    for key in ("batch_size", "epochs", "patience", "min_delta", "validation_split",
+                "error_threshold", "max_seconds"):
         if chosen[key] is not None:
             fit[key] = chosen[key]
     return {"task": task, "layers": list(zip(widths, activations)) + [(num_outputs, output)],
