@@ -455,8 +455,7 @@ def main(argv=None, stdout=None, stderr=None):
         stderr.write("\nneuronsim: interrupted\n")
         return 130
     except MemoryError:   # e.g. --layers 2,300000000,1: not a bug, too big for this machine
-        stderr.error("out of memory: the network or the data is too large for this "
-                   "machine (see --layers)")
+        stderr.error("out of memory: the network or the data is too large for this machine")
         return EXIT_FAILED
     except Exception as error:  # the last resort: a bug, still one line
         stderr.say("internal error: %s: %s (this is a bug in neuronsim %s: please report it, "

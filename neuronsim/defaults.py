@@ -54,7 +54,7 @@ import math
 
 from .activations import get_activation
 from .costs import get_cost
-from .optimizers import OPTIMIZERS, Optimizer, get_optimizer
+from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, get_optimizer
 from .training import is_class_label
 from .validation import (ArgumentError, check_elementwise, check_number, check_positive_int,
                          check_samples, describe, look_up)
@@ -72,9 +72,10 @@ VALIDATION_SPLIT = 0.1
 MIN_ROWS_FOR_VALIDATION = 200
 
 #: The choices you can make instead of the data (:func:`check_choices`' keywords).
+#: (``error_threshold`` and ``max_seconds`` are checked by it too, but they are
+#: fit's to take as they are: :func:`train` passes them on, plan or not.)
 CHOICES = ("hidden", "activation", "output", "cost", "optimizer", "learning_rate", "momentum",
-           "l2", "batch_size", "epochs", "patience", "min_delta", "validation_split", "scale",
-           "error_threshold", "max_seconds")
+           "l2", "batch_size", "epochs", "patience", "min_delta", "validation_split", "scale")
 
 
 def task_of(samples):
@@ -154,9 +155,11 @@ def check_choices(hidden=None, activation=None, output=None, cost=None, optimize
         learning_rate = check_number(learning_rate, "learning_rate", positive=True)
     momentum = check_number(momentum, "momentum", minimum=0.0)
     if isinstance(optimizer, Optimizer):
-        if momentum and optimizer.name != "sgd":
-            raise ValueError("momentum: %s keeps its own running mean; momentum is for SGD"
-                             % type(optimizer).__name__)
+        if momentum and isinstance(optimizer, Adam):
+            raise ValueError("momentum: Adam keeps its own running mean; momentum is for SGD")
+        if momentum and not isinstance(optimizer, SGD):
+            raise ValueError("momentum: goes with SGD; an optimizer object of another kind "
+                             "takes what it needs itself")
         if momentum:
             raise ValueError("momentum: give it to the optimizer (SGD(momentum=%r)) when you "
                              "give an optimizer object" % momentum)
@@ -214,7 +217,11 @@ def check_samples_alike(samples, name="samples"):
     ``(inputs, targets)`` pairs of finite numbers, every pair as wide as the
     first.  Returns them as lists of floats."""
     checked = check_samples(samples, None, None, name)
-    return check_samples(checked, len(checked[0][0]), len(checked[0][1]), name)
+    num_inputs, num_outputs = len(checked[0][0]), len(checked[0][1])
+    for inputs, targets in checked:
+        if len(inputs) != num_inputs or len(targets) != num_outputs:   # say which, and how
+            return check_samples(checked, num_inputs, num_outputs, name)
+    return checked
 
 
 def choose(samples, hidden=None, **choices):

@@ -15,7 +15,7 @@ except ImportError:   # MicroPython: a plain reference (a cycle its collector fr
 
 from .activations import get_activation
 from .neuron import Neuron
-from .optimizers import SGD, unrolled_momentum
+from .optimizers import SGD, unrolled_momentum, updates_as
 from .validation import check_biases, check_positive_int, check_vector
 from .vector import (HOLD_MOMENTUM, MAX_DEFERRED_STEPS, MIN_INPUTS_TO_HOLD_BACK,
                      STEP_BY_COMPREHENSION, combine, dot, subtract_scaled_in_place, take_steps)
@@ -232,7 +232,7 @@ class NeuronLayer:
         inputs = neurons[0]._inputs
         held = self._held
         if not (defer and MAX_DEFERRED_STEPS and len(inputs) >= MIN_INPUTS_TO_HOLD_BACK and
-                HOLD_MOMENTUM and _steps_as_sgd(optimizer) and optimizer.momentum):
+                HOLD_MOMENTUM and updates_as(optimizer, SGD) and optimizer.momentum):
             if held.inputs:
                 held.take()
             optimizer.step_outer(key, [neuron._weights for neuron in neurons], inputs, deltas)
@@ -255,15 +255,6 @@ class NeuronLayer:
     def __repr__(self):
         return "<NeuronLayer %d neurons × %d inputs, %s>" % (
             len(self._neurons), self.num_inputs, self._activation.name)
-
-
-def _steps_as_sgd(optimizer):
-    """True for an SGD whose update is SGD's own, which :meth:`SGD.unrolled`
-    writes out (a subclass that redefines a step is taken step by step)."""
-    kind = type(optimizer)
-    return isinstance(optimizer, SGD) and all(
-        getattr(kind, name) is getattr(SGD, name)
-        for name in ("step", "step_outer", "_move", "unrolled"))
 
 
 # -- the layer's loops, compiled from the activation's source -------------------

@@ -67,30 +67,49 @@ class Optimizer:
     def reset(self):
         """Forget every group's state (a fresh start)."""
         self.state = {}
+        self._layout = None
 
     def start_step(self):
         """Called once before each step of the whole network."""
 
     def check_groups(self, sizes):
         """Refuse, before any step, state kept for other parameter groups:
-        ``sizes[key]`` is the length of group ``key`` (a list of floats)."""
-        for key in sorted(self.state):
-            value = self.state[key]
-            held = len(value[0] if isinstance(value, tuple) else value)
-            if not 0 <= key < len(sizes) or held != sizes[key]:
-                raise ValueError(
-                    "optimizer: its state is for another network (group %r: %d values, here %s); "
-                    "an optimizer keeps one network's state: give this fit a fresh one, or call "
-                    "reset()" % (key, held, sizes[key] if 0 <= key < len(sizes) else "none"))
+        ``sizes[key]`` is the length of group ``key`` (a list of floats).  The
+        layout is remembered, so a network whose groups merely overlap another's
+        is refused too; :meth:`reset` forgets it."""
+        sizes = list(sizes)
+        state = getattr(self, "state", None) or {}
+        layout = getattr(self, "_layout", None) if state else None
+        held = dict(enumerate(layout or []))
+        for key in state:   # what the state itself says (a state from before the layout)
+            value = state[key]
+            if isinstance(value, tuple) and value:
+                value = value[0]
+            if isinstance(key, int) and isinstance(value, list):
+                held.setdefault(key, len(value))   # else a subclass's own kind: its business
+        for key in sorted(held):
+            here = sizes[key] if 0 <= key < len(sizes) else "none"
+            if held[key] != here:
+                raise ValueError("optimizer: its state is for another network (group %r: %d "
+                                 "values, here %s); an optimizer keeps one network's state: "
+                                 "give this fit a fresh one, or call reset()"
+                                 % (key, held[key], here))
+        if layout is not None and len(layout) != len(sizes):
+            raise ValueError("optimizer: its state is for another network (%d parameter groups, "
+                             "here %d); an optimizer keeps one network's state: give this fit a "
+                             "fresh one, or call reset()" % (len(layout), len(sizes)))
+        self._layout = sizes
 
     def snapshot(self):
         """A copy of the state, for :meth:`restore` (``fit`` takes one with
         every epoch's weights: restoring an epoch restores both)."""
-        return _copy(self.state)
+        state = getattr(self, "state", None)
+        return None if state is None else _copy(state)
 
     def restore(self, snapshot):
         """Go back to a :meth:`snapshot` (a copy of it: it may be restored again)."""
-        self.state = _copy(snapshot)
+        if snapshot is not None:
+            self.state = _copy(snapshot)
 
     def step(self, key, values, gradients):
         """Move ``values`` (a list, changed in place) by their ``gradients``."""
@@ -131,10 +150,26 @@ class Optimizer:
         return "<optimizer %s, learning rate %r>" % (self.name, self.learning_rate)
 
 
-def _copy(state):
-    """A copy of an optimizer's state: its lists (and tuples of lists) copied."""
-    return dict((key, tuple(list(part) for part in value) if isinstance(value, tuple)
-                 else list(value)) for key, value in state.items())
+def _copy(value):
+    """A copy of an optimizer's state: lists, tuples and dicts copied all the
+    way down (numbers and strings are never changed in place)."""
+    if isinstance(value, list):
+        return [_copy(item) for item in value]
+    if isinstance(value, tuple):
+        return tuple(_copy(item) for item in value)
+    if isinstance(value, dict):
+        return dict((key, _copy(item)) for key, item in value.items())
+    return value
+
+
+def updates_as(optimizer, kind):
+    """True if ``optimizer`` is a ``kind`` whose update is ``kind``'s own: its
+    class redefines none of the methods that step.  Only then may ``fit``
+    take a faster path written for ``kind`` (plain SGD's, held-back momentum)."""
+    cls = type(optimizer)
+    return isinstance(optimizer, kind) and all(
+        getattr(cls, name, None) is getattr(kind, name, None)
+        for name in ("step", "step_outer", "start_step", "_move", "_update", "unrolled"))
 
 
 def _rate(learning_rate, allow_none):

@@ -55,7 +55,7 @@ This module runs on MicroPython too (no ``typing``, no f-strings).
 import math
 import time
 
-from .optimizers import SGD, Optimizer, get_optimizer
+from .optimizers import SGD, Optimizer, get_optimizer, updates_as
 from .rng import SplitMix64, fresh_seed
 from .scaling import Standardizer
 from .validation import check_number, check_positive_int, check_seed, describe
@@ -303,6 +303,9 @@ def _choose_optimizer(net, optimizer, learning_rate, momentum):
                 learning_rate != optimizer.learning_rate:
             raise ValueError("learning_rate: fit was given %r and the optimizer has %r; "
                              "give it to one of them" % (learning_rate, optimizer.learning_rate))
+        # Its state must be this network's; the last check, so a refusal changes nothing.
+        optimizer.check_groups([len(neuron._weights) for layer in net.layers
+                                for neuron in layer.neurons] + [len(layer) for layer in net.layers])
         # An SGD() without a rate of its own takes fit's or the network's (lent,
         # not set: the next fit may lend another).
         optimizer.lend_rate(learning_rate if learning_rate is not None else net.learning_rate)
@@ -322,8 +325,10 @@ def _all_finite(neurons):
 
 
 def _snapshot(neurons, optimizer):
-    """Every weight and bias, and the optimizer's state that goes with them."""
-    return [(list(neuron._weights), neuron._bias) for neuron in neurons], optimizer.snapshot()
+    """Every weight and bias, and the state that goes with them of ``optimizer``
+    (the caller's optimizer object; None for one fit made and will drop)."""
+    return ([(list(neuron._weights), neuron._bias) for neuron in neurons],
+            None if optimizer is None else optimizer.snapshot())
 
 
 def _restore(neurons, optimizer, saved):
@@ -331,7 +336,8 @@ def _restore(neurons, optimizer, saved):
     for neuron, (weights, bias) in zip(neurons, parameters):
         neuron._weights[:] = weights
         neuron._bias = bias
-    optimizer.restore(state)   # a later fit with this optimizer goes on from here
+    if optimizer is not None:
+        optimizer.restore(state)   # a later fit with this optimizer goes on from here
 
 
 def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
@@ -437,8 +443,7 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
     if validation_data is not None:
         validation_data = scale(validation_data, input_scaling, target_scaling)
     optimizer = _choose_optimizer(net, optimizer_argument, learning_rate, momentum)
-    optimizer.check_groups([len(neuron._weights) for layer in net.layers
-                            for neuron in layer.neurons] + [len(layer) for layer in net.layers])
+    yours = optimizer if isinstance(optimizer_argument, Optimizer) else None   # restored with epochs
     # Every argument has been checked: from here on the network is ours.
     previous_scaling = (net.input_scaling, net.target_scaling)
     net._input_scaling, net._target_scaling = input_scaling, target_scaling
@@ -454,8 +459,7 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
     neurons = [neuron for layer in net.layers for neuron in layer.neurons]
     # Plain SGD trains through net.train (online) or _train_batch; a subclass with
     # a step of its own goes through it.
-    plain = isinstance(optimizer, SGD) and optimizer.plain and not l2 and \
-        type(optimizer).step is SGD.step
+    plain = updates_as(optimizer, SGD) and optimizer.plain and not l2
     rate = optimizer.rate
     online = plain and batch_size == 1
     if not plain:
@@ -463,7 +467,7 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
 
     count = len(samples)
     order = list(samples)  # our own copy: shuffling never touches the caller's list
-    saved = _snapshot(neurons, optimizer)
+    saved = _snapshot(neurons, yours)
     best_saved = None
     since_best = 0
     limit = None          # the error above which training has diverged (set after epoch 1)
@@ -513,11 +517,11 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
                               "started" % (validation_error, DIVERGENCE_FACTOR)
         if problem is not None:
             if restore_best and best_saved is not None:
-                _restore(neurons, optimizer, best_saved)
+                _restore(neurons, yours, best_saved)
                 history.restored = True
                 state = "the best epoch, %d" % history.best_epoch
             else:
-                _restore(neurons, optimizer, saved)
+                _restore(neurons, yours, saved)
                 state = "epoch %d" % (epoch - 1)
             if epoch == 1:
                 net._input_scaling, net._target_scaling = previous_scaling
@@ -526,7 +530,7 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
                 "training diverged in epoch %d: %s; the network was restored to its state "
                 "after %s (try a smaller learning_rate)" % (epoch, problem, state),
                 epoch, history)
-        saved = _snapshot(neurons, optimizer)
+        saved = _snapshot(neurons, yours)
 
         history.training_error.append(error)
         monitored = error
@@ -566,7 +570,7 @@ def fit(net, training_data, *, epochs=10000, batch_size=1, learning_rate=None,
             history.stop_reason = stop
             break
     if restore_best and validation_data is not None and history.best_epoch != history.epochs:
-        _restore(neurons, optimizer, best_saved)
+        _restore(neurons, yours, best_saved)
         history.restored = True
     history.seconds = _clock() - start
     _check_learned_something(history, baseline, input_scaling is not None)
@@ -816,8 +820,10 @@ class _Stepper:
                         key += 1
                 else:   # ∂E/∂w_ri = δ_r·input_i: the layer's gradient is an outer product
                     # (the first layer's steps may be held back: nothing reads its
-                    # weights before its next forward pass, which corrects for them)
-                    layer.step_outer(optimizer, key, defer=layer is layers[0])
+                    # weights before its next forward pass, which corrects for them;
+                    # the compiled step of a small network reads them as they are)
+                    layer.step_outer(optimizer, key,
+                                     defer=layer is layers[0] and net._unrolled_step() is None)
                     key += len(neurons)
             if train_biases:
                 for l, layer in enumerate(layers):

@@ -536,7 +536,7 @@ def test_running_out_of_memory_is_one_line_not_a_bug_report(files, monkeypatch):
                   stdout, stderr)
     assert (status, stdout.getvalue()) == (1, "")
     assert stderr.getvalue() == ("neuronsim: error: out of memory: the network or the data is "
-                                 "too large for this machine (see --layers)\n")
+                                 "too large for this machine\n")
     assert state(files) == before
 
 

@@ -196,3 +196,14 @@ def test_softmax_over_a_single_output_is_refused():
     assert caught.value.text(CLI_NAMES) == (
         "--output-activation: softmax over one output is always 1, whatever the inputs; for "
         "one column of 0s and 1s use sigmoid")
+
+
+def test_fits_stopping_limits_go_with_a_plan_or_without():
+    plan = defaults.choose(XOR, optimizer="sgd", learning_rate=2.0, batch_size=1)
+    _, history = defaults.train(XOR, plan=plan, seed=1, error_threshold=0.05)
+    assert history.stop_reason == "error_threshold"
+    _, history = defaults.train(XOR, seed=1, optimizer="sgd", learning_rate=2.0, batch_size=1,
+                                error_threshold=0.05)
+    assert history.stop_reason == "error_threshold"
+    plan = defaults.choose(XOR, max_seconds=1e-9)   # checked with the choices, then fit's
+    assert defaults.train(XOR, plan=plan, seed=1)[1].stop_reason == "max_seconds"

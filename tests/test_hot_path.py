@@ -432,3 +432,16 @@ def test_an_sgd_subclass_with_its_own_step_is_the_update_fit_uses(narrow_layers_
     twin.fit(data, epochs=2, seed=1, batch_size=batch_size,   # SGD at half the rate is the same
              optimizer=SGD(0.1, momentum=momentum))
     assert_same_weights(net, twin)
+
+
+def test_a_small_wide_network_on_its_compiled_step_takes_momentum_steps_at_once(
+        narrow_layers_hold_back):
+    """The written-out step of a small network reads the weights as they are, so
+    fit must not hold its steps back (48 inputs, 100 weights)."""
+    net = NeuralNetwork(MIN_INPUTS_TO_HOLD_BACK, 2, 2, seed=3)
+    assert net._unrolled_step() is not None
+    eager = copy.deepcopy(net)
+    data = wide_samples(2 * MAX_DEFERRED_STEPS + 3, random.Random(1))
+    net.fit(data, epochs=3, seed=1, optimizer=SGD(0.1, momentum=0.9))
+    fit_eagerly(eager, data, epochs=3, seed=1, optimizer=SGD(0.1, momentum=0.9))
+    assert_same_weights(net, eager)

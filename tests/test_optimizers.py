@@ -293,3 +293,37 @@ def test_a_diverged_fit_restores_the_optimizer_with_the_weights(make):
     assert parameters(net) == parameters(twin)
     assert list(flatten(optimizer.state)) == list(flatten(twins.state))
     assert getattr(optimizer, "t", None) == getattr(twins, "t", None)
+
+
+def test_a_deeper_network_whose_groups_overlap_the_states_is_refused_too():
+    """2-2-2 leaves six groups of 2 values (4 neurons' weights, 2 layers' biases);
+    2-2-2-2 has nine, the first six of 2 values too: still another network."""
+    data = [([0.0, 1.0], [0.0, 1.0]), ([1.0, 0.0], [1.0, 0.0])]
+    optimizer = SGD(0.5, momentum=0.9)
+    NeuralNetwork.from_layers(2, [(2, "tanh"), (2, "sigmoid")], seed=1).fit(
+        data, epochs=1, optimizer=optimizer)
+    deeper = NeuralNetwork.from_layers(2, [(2, "tanh"), (2, "tanh"), (2, "sigmoid")], seed=1)
+    with pytest.raises(ValueError, match=r"its state is for another network \(6 parameter "
+                                         r"groups, here 9\)"):
+        deeper.fit(data, epochs=1, optimizer=optimizer)
+
+
+class Counter(Optimizer):
+    """A user's optimizer with state of its own kind: a dict per group, and a count."""
+
+    name = "counter"
+    learning_rate = 0.1
+
+    def step(self, key, values, gradients):
+        kept = self.state.setdefault(key, {"steps": 0})
+        kept["steps"] += 1
+        self.state["total"] = self.state.get("total", 0) + 1
+        values[:] = [v - 0.1 * g for v, g in zip(values, gradients)]
+
+
+def test_an_optimizer_with_state_of_its_own_kind_is_copied_and_restored_as_it_is():
+    net, data = small_problem(4)
+    counter = Counter()
+    net.fit(data, epochs=2, optimizer=counter, validation_data=data[:3])
+    assert counter.state["total"] > 0 and counter.state[0]["steps"] > 0
+    net.fit(data, epochs=1, optimizer=counter)   # the same network: accepted again
