@@ -15,7 +15,7 @@ except ImportError:   # MicroPython: a plain reference (a cycle its collector fr
 
 from .activations import get_activation
 from .neuron import Neuron
-from .optimizers import SGD, unrolled_momentum, updates_as
+from .optimizers import unrolled_momentum
 from .validation import check_biases, check_positive_int, check_vector
 from .vector import (HOLD_MOMENTUM, MAX_DEFERRED_STEPS, MIN_INPUTS_TO_HOLD_BACK,
                      STEP_BY_COMPREHENSION, combine, dot, subtract_scaled_in_place, take_steps)
@@ -221,8 +221,9 @@ class NeuronLayer:
         gradient, the outer product ∂E/∂w_ri = δ_r·input_i (the groups ``key``,
         ``key + 1``, …: :meth:`Optimizer.step_outer`).
 
-        With ``defer=True`` (fit's online training, first layer) an SGD step
-        with momentum is held back like :meth:`update`'s plain step: a
+        With ``defer=True`` (fit's online training, first layer, an optimizer
+        whose update is SGD's own: :func:`~neuronsim.optimizers.updates_as`) a
+        step with momentum is held back like :meth:`update`'s plain step: a
         momentum step is linear too (:meth:`SGD.unrolled`), so the layer notes
         η·δ and the inputs, corrects its net inputs for the steps it owes, and
         takes them, velocities and all, in one pass.
@@ -232,7 +233,7 @@ class NeuronLayer:
         inputs = neurons[0]._inputs
         held = self._held
         if not (defer and MAX_DEFERRED_STEPS and len(inputs) >= MIN_INPUTS_TO_HOLD_BACK and
-                HOLD_MOMENTUM and updates_as(optimizer, SGD) and optimizer.momentum):
+                HOLD_MOMENTUM and optimizer.momentum):
             if held.inputs:
                 held.take()
             optimizer.step_outer(key, [neuron._weights for neuron in neurons], inputs, deltas)

@@ -78,26 +78,28 @@ class Optimizer:
         layout is remembered, so a network whose groups merely overlap another's
         is refused too; :meth:`reset` forgets it."""
         sizes = list(sizes)
-        state = getattr(self, "state", None) or {}
-        layout = getattr(self, "_layout", None) if state else None
-        held = dict(enumerate(layout or []))
-        for key in state:   # what the state itself says (a state from before the layout)
-            value = state[key]
-            if isinstance(value, tuple) and value:
-                value = value[0]
-            if isinstance(key, int) and isinstance(value, list):
-                held.setdefault(key, len(value))   # else a subclass's own kind: its business
-        for key in sorted(held):
-            here = sizes[key] if 0 <= key < len(sizes) else "none"
-            if held[key] != here:
-                raise ValueError("optimizer: its state is for another network (group %r: %d "
-                                 "values, here %s); an optimizer keeps one network's state: "
+        if getattr(self, "state", None):
+            kept = getattr(self, "_layout", None)
+            if kept is None:   # state from before layouts were kept: what it says of itself
+                groups = {}
+                for key, value in self.state.items():
+                    value = value[0] if isinstance(value, tuple) and value else value
+                    if isinstance(key, int) and isinstance(value, list):
+                        groups[key] = len(value)   # other kinds of state: the subclass's business
+            else:
+                groups = dict(enumerate(kept))
+            for key in sorted(groups):
+                here = sizes[key] if 0 <= key < len(sizes) else "none"
+                if groups[key] != here:
+                    raise ValueError("optimizer: its state is for another network (group %r: %d "
+                                     "values, here %s); an optimizer keeps one network's state: "
+                                     "give this fit a fresh one, or call reset()"
+                                     % (key, groups[key], here))
+            if kept is not None and len(kept) != len(sizes):
+                raise ValueError("optimizer: its state is for another network (%d parameter "
+                                 "groups, here %d); an optimizer keeps one network's state: "
                                  "give this fit a fresh one, or call reset()"
-                                 % (key, held[key], here))
-        if layout is not None and len(layout) != len(sizes):
-            raise ValueError("optimizer: its state is for another network (%d parameter groups, "
-                             "here %d); an optimizer keeps one network's state: give this fit a "
-                             "fresh one, or call reset()" % (len(layout), len(sizes)))
+                                 % (len(kept), len(sizes)))
         self._layout = sizes
 
     def snapshot(self):

@@ -798,6 +798,8 @@ class _Stepper:
         self.l2 = l2
         self.layers = net.layers
         self.neurons = [neuron for layer in self.layers for neuron in layer.neurons]
+        # SGD's own update may be held back on the first layer (decided once, not per sample)
+        self.may_hold = updates_as(optimizer, SGD)
 
     def train(self, batch):
         net, optimizer, l2 = self.net, self.optimizer, self.l2
@@ -822,8 +824,8 @@ class _Stepper:
                     # (the first layer's steps may be held back: nothing reads its
                     # weights before its next forward pass, which corrects for them;
                     # the compiled step of a small network reads them as they are)
-                    layer.step_outer(optimizer, key,
-                                     defer=layer is layers[0] and net._unrolled_step() is None)
+                    layer.step_outer(optimizer, key, defer=self.may_hold and layer is layers[0]
+                                     and net._unrolled_step() is None)
                     key += len(neurons)
             if train_biases:
                 for l, layer in enumerate(layers):

@@ -177,9 +177,19 @@ def _steps_by_index(values, directions, scales):
 #: Steps folded into one pass over a list at most (CPython; see fold_steps).
 MAX_FOLD = 16 if _cpython else 0
 _FOLDS = {count: _folding(count) for count in range(1, MAX_FOLD + 1)}
-#: The same folds for momentum steps (see take_steps' ``decay`` and ``others``).
-_FOLDS_FROM = {start: {count: _folding(count, start) for count in range(1, MAX_FOLD + 1)}
-               for start in ("p * v", "v + q * o")}
+#: The same folds for momentum steps (see take_steps' ``decay`` and ``others``),
+#: written on first use: most runs never hold a momentum step back.
+_FOLDS_FROM = {}
+
+
+def _fold_from(start, count):
+    """The fold for ``count`` steps starting from ``start``, or None past MAX_FOLD."""
+    if not 1 <= count <= MAX_FOLD:
+        return None
+    fold = _FOLDS_FROM.get((start, count))
+    if fold is None:
+        fold = _FOLDS_FROM[(start, count)] = _folding(count, start)
+    return fold
 
 #: ``subtract_scaled_steps_in_place(values, directions, scales)``: several
 #: steps in one call, rounded exactly as the steps one by one.
@@ -209,10 +219,11 @@ def _take_steps_by_sumprod(rows, directions, scales_per_step, decay=1.0, others=
 def _take_steps_by_folding(rows, directions, scales_per_step, decay=1.0, others=None,
                            share=0.0):
     if others is not None:
-        folds = _FOLDS_FROM["v + q * o"]
+        fold = _fold_from("v + q * o", len(directions))
+    elif decay != 1.0:
+        fold = _fold_from("p * v", len(directions))
     else:
-        folds = _FOLDS if decay == 1.0 else _FOLDS_FROM["p * v"]
-    fold = folds.get(len(directions))
+        fold = _FOLDS.get(len(directions))
     if fold is None:   # more steps than a pass folds (or PyPy, MicroPython)
         for r, (row, scales) in enumerate(zip(rows, zip(*scales_per_step))):
             if others is not None:

@@ -1,5 +1,8 @@
 """Shared helpers for the tests: the worked example and a network snapshot."""
 
+import contextlib
+import threading
+
 import pytest
 
 from neuronsim import NeuralNetwork
@@ -26,3 +29,17 @@ def snapshot(net):
 @pytest.fixture
 def example():
     return worked_example()
+
+
+@contextlib.contextmanager
+def playground_server():
+    """The playground's server on a free port of 127.0.0.1, in a thread; yields its URL."""
+    from neuronsim.playground import server
+    httpd = server.make_server(0)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield "http://127.0.0.1:%d/" % httpd.server_address[1]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()

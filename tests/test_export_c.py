@@ -3,7 +3,6 @@ double equals feed_forward bit for bit (where neuronsim sums in order), float st
 within the worst difference its header states, int16 computes exactly what the
 export emulated and stays within its stated error; self-tests pass; memory figures."""
 
-import json
 import math
 import os
 import random

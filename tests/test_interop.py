@@ -8,7 +8,6 @@ and fails instead where NEURONSIM_REQUIRE names sklearn/torch.
 
 import importlib
 import os
-import random
 
 import pytest
 

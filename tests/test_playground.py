@@ -15,7 +15,6 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
 
@@ -27,7 +26,7 @@ from neuronsim.explain import chain_rule, equation_text, neuron_equations, weigh
 from neuronsim.playground import driver, server
 from neuronsim.playground.driver import PlaygroundError, Session
 
-from conftest import INPUTS, TARGETS, worked_example
+from conftest import INPUTS, TARGETS, playground_server, worked_example
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 IRIS = os.path.join(ROOT, "demos", "data", "iris.csv")
@@ -468,12 +467,8 @@ def test_requests_that_make_no_sense_are_named():
 
 @pytest.fixture(scope="module")
 def served():
-    httpd = server.make_server(0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield "http://127.0.0.1:%d/" % httpd.server_address[1]
-    httpd.shutdown()
-    httpd.server_close()
+    with playground_server() as url:
+        yield url
 
 
 def fetch(url):

@@ -18,15 +18,13 @@ import json
 import os
 import shutil
 import tempfile
-import threading
 import time
 
 import pytest
 
 from neuronsim import NeuralNetwork
-from neuronsim.playground import server
 
-from conftest import INPUTS, TARGETS, worked_example
+from conftest import INPUTS, TARGETS, playground_server, worked_example
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHOTS = os.path.join(ROOT, "tests", "playground-screenshots")
@@ -57,12 +55,8 @@ def _missing(what, detail):
 
 @pytest.fixture(scope="module")
 def site():
-    httpd = server.make_server(0)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield "http://127.0.0.1:%d/" % httpd.server_address[1]
-    httpd.shutdown()
-    httpd.server_close()
+    with playground_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,10 @@
 """Bad input: the right exception, a message that names the argument, and nothing changed."""
 
-import math
 from fractions import Fraction
 
 import pytest
 
-from conftest import INPUTS, TARGETS, snapshot, worked_example
+from conftest import INPUTS, TARGETS, snapshot
 from neuronsim import NeuralNetwork, Neuron, NeuronLayer
 
 NAN, INF = float("nan"), float("inf")
